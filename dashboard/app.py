@@ -1,0 +1,26 @@
+"""Entrypoint: `streamlit run dashboard/app.py`.
+
+It lives in dashboard/, not beside pages/: Streamlit treats a pages/ folder next to the
+entrypoint as a legacy multipage app, and a deep link right after a server start would then
+run a page that navigation hides (DESIGN.md §2). Pages are registered by path instead.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the root
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import ui  # noqa: E402
+
+st.set_page_config(page_title="FCA impact dashboard", page_icon=":material/insights:",
+                   layout="wide")
+ui.language_selector()
+page = ui.navigation()
+ui.read_metadata()
+ui.sidebar_filters()
+ui.synthetic_banner()
+page.run()

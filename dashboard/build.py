@@ -1,0 +1,89 @@
+"""Build a database file: schema, registry, data, rollups, checks, then an atomic swap.
+
+Writers never touch the file the app reads. ``write_database`` builds a new file next to the
+target and renames it over the target only when everything succeeded, so a reader sees either
+the old database or the new one, never half of one; on failure the old file is left as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+PACKAGE = Path(__file__).parent
+SCHEMA_SQL = PACKAGE / "sql" / "schema.sql"
+ROLLUPS_DIR = PACKAGE / "sql" / "rollups"
+REGISTRY_TOML = PACKAGE / "registry" / "indicators.toml"
+# Bump when the schema or rollups change: the app refuses a file of another version.
+SCHEMA_VERSION = "1"
+ROLLUPS = ("site_month", "site_round", "programme_month")
+
+
+def write_database(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], dict[str, str]]) -> None:
+    """Create a complete database at ``out``: ``fill`` inserts the data and returns metadata."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
+    _remove(tmp)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute("SET enable_progress_bar = false")
+            con.execute(SCHEMA_SQL.read_text())
+            load_registry(con)
+            metadata = fill(con)
+            build_rollups(con)
+            write_metadata(con, metadata)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, out)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def load_registry(con: duckdb.DuckDBPyConnection, path: Path = REGISTRY_TOML) -> None:
+    """Fill ``indicators`` and ``targets`` from the registry file reviewed in the repository."""
+    registry = tomllib.loads(path.read_text())
+    for item in registry["indicator"]:
+        baseline = item.get("baseline", {})
+        con.execute(
+            "INSERT INTO indicators VALUES ($id, $objective, $name_en, $name_fr, $definition_en,"
+            " $definition_fr, $unit, $direction, $kind, $periodicity, $query, $iris_code,"
+            " $baseline_value, $baseline_date)",
+            {"id": item["id"], "objective": item["objective"], "name_en": item["name_en"],
+             "name_fr": item["name_fr"], "definition_en": item["definition_en"],
+             "definition_fr": item["definition_fr"], "unit": item["unit"],
+             "direction": item["direction"],
+             "kind": item["kind"], "periodicity": item["periodicity"], "query": item["query"],
+             "iris_code": item.get("iris_code"), "baseline_value": baseline.get("value"),
+             "baseline_date": baseline.get("date")},
+        )
+        for target in item.get("targets", []):
+            con.execute("INSERT INTO targets VALUES ($id, $period_end, $value)",
+                        {"id": item["id"], "period_end": target["period_end"],
+                         "value": target["value"]})
+
+
+def build_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    for name in ROLLUPS:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+        con.execute((ROLLUPS_DIR / f"{name}.sql").read_text())
+
+
+def write_metadata(con: duckdb.DuckDBPyConnection, entries: dict[str, str]) -> None:
+    entries = {"schema_version": SCHEMA_VERSION,
+               "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **entries}
+    con.execute("DELETE FROM metadata")
+    con.executemany("INSERT INTO metadata VALUES (?, ?)", list(entries.items()))
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)

@@ -1,0 +1,20 @@
+"""The one door between the database and the pages: query results filtered by the viewer's
+role. Pages call ``dashboard.ui.load``, which caches around ``fetch``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import db, privacy
+
+
+@dataclass(frozen=True)
+class Viewer:
+    role: str = privacy.DEFAULT_ROLE
+
+
+def fetch(viewer: Viewer, name: str, **params) -> pd.DataFrame:
+    frame = db.run(name, **params)
+    return privacy.apply(viewer.role, db.load_query(name).level, frame, query=name)

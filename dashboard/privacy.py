@@ -1,0 +1,52 @@
+"""Who may see what: every query result passes through ``apply`` before it reaches a page.
+
+Each query declares in its header what its rows describe (``-- level: aggregate|site|record``):
+programme-wide aggregates, one row per site, or one row per household, child or lot. A role
+lists the levels it may read. Today there is the ``programme`` role (the programme team, who
+may read everything) and ``admin`` (the same data, plus the data-management page). Small-cell
+suppression and reliability flags for other audiences belong here, in this one place, so a
+page cannot forget them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+LEVELS = ("aggregate", "site", "record")
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    levels: frozenset[str]
+
+
+ROLES = {
+    "programme": Role("programme", frozenset(LEVELS)),
+    "admin": Role("admin", frozenset(LEVELS)),
+}
+DEFAULT_ROLE = "programme"
+
+
+class AccessDenied(Exception):
+    """The viewer's role may not read rows of this level."""
+
+
+def role(name: str) -> Role:
+    try:
+        return ROLES[name]
+    except KeyError:
+        raise AccessDenied(f"Unknown role '{name}'. Known roles: {', '.join(ROLES)}.") from None
+
+
+def apply(role_name: str, level: str, frame: pd.DataFrame, query: str = "") -> pd.DataFrame:
+    """Return what ``role_name`` may see of ``frame``, a result at ``level``."""
+    if level not in LEVELS:
+        raise AccessDenied(f"Query '{query}' declares an unknown level '{level}'.")
+    viewer_role = role(role_name)
+    if level not in viewer_role.levels:
+        raise AccessDenied(f"The {viewer_role.name} role may not read {level}-level rows "
+                           f"(query '{query}').")
+    return frame

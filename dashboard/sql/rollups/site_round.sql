@@ -1,0 +1,39 @@
+-- site_round: one row per site and household survey round. Weighted sums (w_*) for
+-- population estimates and unweighted counts (n_*) for sample sizes and intervals.
+-- A household is above the living income when its total monthly income reaches the Anker
+-- rural DRC 2021 benchmark (USD 193 per family per month).
+CREATE TABLE site_round AS
+WITH households AS (
+    SELECT *,
+           income_mining_usd + income_non_mining_usd AS income_usd,
+           (income_mining_usd + income_non_mining_usd) >= 193.0 AS above_living_income
+    FROM household_survey
+)
+SELECT
+    site_id,
+    round_id,
+    count(*) AS n_households,
+    sum(sampling_weight) AS w_households,
+    sum(sampling_weight * income_usd) AS w_income_usd,
+    sum(sampling_weight * income_non_mining_usd) AS w_income_non_mining_usd,
+    sum(sampling_weight * income_women_usd) AS w_income_women_usd,
+    median(income_usd) AS median_income_usd,
+    count(*) FILTER (WHERE above_living_income) AS n_above_living_income,
+    sum(sampling_weight) FILTER (WHERE above_living_income) AS w_above_living_income,
+    count(*) FILTER (WHERE vsla_member) AS n_vsla_members,
+    sum(sampling_weight) FILTER (WHERE vsla_member) AS w_vsla_members,
+    sum(sampling_weight * savings_usd) FILTER (WHERE vsla_member) AS w_vsla_savings_usd,
+    count(*) FILTER (WHERE food_insecure) AS n_food_insecure,
+    sum(sampling_weight) FILTER (WHERE food_insecure) AS w_food_insecure,
+    count(*) FILTER (WHERE head_gender = 'female') AS n_female_headed,
+    sum(children_5_17) AS n_children_5_17,
+    sum(children_in_school) AS n_children_in_school,
+    sum(children_in_mining) AS n_children_in_mining,
+    sum(children_hazardous) AS n_children_hazardous,
+    sum(sampling_weight * children_5_17) AS w_children_5_17,
+    sum(sampling_weight * children_in_school) AS w_children_in_school,
+    sum(sampling_weight * children_in_mining) AS w_children_in_mining,
+    sum(sampling_weight * children_hazardous) AS w_children_hazardous
+FROM households
+GROUP BY site_id, round_id
+ORDER BY site_id, round_id

@@ -1,0 +1,215 @@
+-- The FCA impact database: dimension and fact tables (DESIGN.md §4).
+-- Every figure on screen traces back to rows here. Rollups are in sql/rollups/.
+-- Conventions: ids are VARCHAR for dimensions, BIGINT for facts; money in USD;
+-- shares in 0..1; dates are calendar dates (no time zone); NULL means unknown.
+
+CREATE TABLE metadata (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE sites (
+    site_id          VARCHAR PRIMARY KEY,
+    name             VARCHAR NOT NULL,
+    aliases          VARCHAR[] NOT NULL DEFAULT [],
+    province         VARCHAR NOT NULL,
+    territory        VARCHAR,
+    -- DRC bounding box, so a swapped lat/lon is caught at import
+    lat              DOUBLE NOT NULL CHECK (lat BETWEEN -13.5 AND 5.5),
+    lon              DOUBLE NOT NULL CHECK (lon BETWEEN 12.0 AND 31.5),
+    site_type        VARCHAR NOT NULL CHECK (site_type IN ('ZEA', 'concession', 'other')),
+    cooperative      VARCHAR,
+    permit_code      VARCHAR,
+    permit_holder    VARCHAR,
+    programme_status VARCHAR NOT NULL CHECK (programme_status IN ('programme', 'comparison')),
+    enrolled_on      DATE,
+    ipis_pcode       VARCHAR,
+    source           VARCHAR NOT NULL,
+    CHECK ((programme_status = 'programme') = (enrolled_on IS NOT NULL))
+);
+
+CREATE TABLE site_visits (
+    visit_id               BIGINT PRIMARY KEY,
+    site_id                VARCHAR NOT NULL,
+    visited_on             DATE NOT NULL,
+    workers                INTEGER NOT NULL CHECK (workers >= 0),
+    women                  INTEGER NOT NULL CHECK (women BETWEEN 0 AND workers),
+    children_under_15      INTEGER NOT NULL CHECK (children_under_15 >= 0),
+    children_15_17         INTEGER NOT NULL CHECK (children_15_17 >= 0),
+    active_pits            INTEGER NOT NULL CHECK (active_pits >= 0),
+    covered_pits           INTEGER NOT NULL CHECK (covered_pits BETWEEN 0 AND active_pits),
+    pits_over_30m          INTEGER NOT NULL CHECK (pits_over_30m BETWEEN 0 AND active_pits),
+    deepest_pit_m          DOUBLE CHECK (deepest_pit_m >= 0),
+    ppe_use_share          DOUBLE CHECK (ppe_use_share BETWEEN 0 AND 1),
+    safety_captain_present BOOLEAN,
+    independent_grading    BOOLEAN,
+    source                 VARCHAR NOT NULL
+);
+
+CREATE TABLE incidents (
+    incident_id BIGINT PRIMARY KEY,
+    site_id     VARCHAR NOT NULL,
+    occurred_on DATE NOT NULL,
+    kind        VARCHAR NOT NULL CHECK (kind IN ('pit_collapse', 'fall', 'electrocution',
+                                                 'flooding', 'violence', 'other')),
+    fatalities  INTEGER NOT NULL CHECK (fatalities >= 0),
+    injuries    INTEGER NOT NULL CHECK (injuries >= 0),
+    CHECK (fatalities + injuries > 0)
+);
+
+CREATE TABLE survey_rounds (
+    round_id     VARCHAR PRIMARY KEY,
+    label        VARCHAR NOT NULL,
+    fielded_from DATE NOT NULL,
+    fielded_to   DATE NOT NULL CHECK (fielded_to >= fielded_from)
+);
+
+-- One row per household interview. household_id is a pseudonym; no names, no coordinates.
+CREATE TABLE household_survey (
+    interview_id          BIGINT PRIMARY KEY,
+    round_id              VARCHAR NOT NULL,
+    site_id               VARCHAR NOT NULL,
+    household_id          VARCHAR NOT NULL,
+    interviewed_on        DATE NOT NULL,
+    head_gender           VARCHAR NOT NULL CHECK (head_gender IN ('female', 'male')),
+    household_size        INTEGER NOT NULL CHECK (household_size >= 1),
+    income_mining_usd     DOUBLE NOT NULL CHECK (income_mining_usd >= 0),
+    income_non_mining_usd DOUBLE NOT NULL CHECK (income_non_mining_usd >= 0),
+    income_women_usd      DOUBLE NOT NULL CHECK (income_women_usd >= 0),
+    -- income was reported in this currency and converted at this rate and date
+    reported_currency     VARCHAR NOT NULL CHECK (reported_currency IN ('USD', 'CDF')),
+    fx_cdf_per_usd        DOUBLE NOT NULL CHECK (fx_cdf_per_usd > 0),
+    fx_date               DATE NOT NULL,
+    vsla_member           BOOLEAN NOT NULL,
+    savings_usd           DOUBLE NOT NULL CHECK (savings_usd >= 0),
+    food_insecure         BOOLEAN NOT NULL,
+    children_5_17         INTEGER NOT NULL CHECK (children_5_17 >= 0),
+    children_in_school    INTEGER NOT NULL CHECK (children_in_school BETWEEN 0 AND children_5_17),
+    children_in_mining    INTEGER NOT NULL CHECK (children_in_mining BETWEEN 0 AND children_5_17),
+    children_hazardous    INTEGER NOT NULL CHECK (children_hazardous BETWEEN 0 AND children_5_17),
+    sampling_weight       DOUBLE NOT NULL CHECK (sampling_weight > 0),
+    CHECK (income_women_usd <= income_mining_usd + income_non_mining_usd)
+);
+
+-- The child referral caseload (CLMRS). The most sensitive table: never shown row by row
+-- outside the programme role.
+CREATE TABLE child_cases (
+    case_id          VARCHAR PRIMARY KEY,
+    site_id          VARCHAR NOT NULL,
+    identified_on    DATE NOT NULL,
+    age_band         VARCHAR NOT NULL CHECK (age_band IN ('5-11', '12-14', '15-17')),
+    sex              VARCHAR NOT NULL CHECK (sex IN ('female', 'male')),
+    activity         VARCHAR NOT NULL CHECK (activity IN ('digging', 'washing', 'sorting',
+                                                          'carrying', 'trading', 'other')),
+    status           VARCHAR NOT NULL CHECK (status IN ('identified', 'in_remediation',
+                                                        'resolved', 'relapsed', 'lost')),
+    remediation_type VARCHAR CHECK (remediation_type IN ('school', 'vocational_training',
+                                                         'family_support', 'cash_transfer')),
+    remediation_started_on DATE CHECK (remediation_started_on >= identified_on),
+    resolved_on      DATE CHECK (resolved_on >= identified_on),
+    relapsed_on      DATE CHECK (relapsed_on >= resolved_on),
+    last_follow_up_on DATE CHECK (last_follow_up_on >= identified_on),
+    CHECK ((status IN ('resolved', 'relapsed')) = (resolved_on IS NOT NULL)),
+    CHECK ((status = 'relapsed') = (relapsed_on IS NOT NULL))
+);
+
+-- One row per lot sold. Prices are USD per tonne of contained cobalt.
+CREATE TABLE supply (
+    lot_id                    BIGINT PRIMARY KEY,
+    site_id                   VARCHAR NOT NULL,
+    sold_on                   DATE NOT NULL,
+    buyer                     VARCHAR NOT NULL,
+    ore_tonnes                DOUBLE NOT NULL CHECK (ore_tonnes > 0),
+    grade                     DOUBLE NOT NULL CHECK (grade > 0 AND grade < 1),
+    cobalt_tonnes             DOUBLE NOT NULL CHECK (cobalt_tonnes > 0),
+    price_usd_per_t           DOUBLE NOT NULL CHECK (price_usd_per_t > 0),
+    reference_price_usd_per_t DOUBLE NOT NULL CHECK (reference_price_usd_per_t > 0),
+    independently_graded      BOOLEAN NOT NULL,
+    traced                    BOOLEAN NOT NULL,
+    meets_fair_criteria       BOOLEAN NOT NULL,
+    CHECK (abs(cobalt_tonnes - ore_tonnes * grade) <= 1e-6 * ore_tonnes)
+);
+
+CREATE TABLE cobalt_credits (
+    credit_id     BIGINT PRIMARY KEY,
+    site_id       VARCHAR NOT NULL,
+    issued_on     DATE NOT NULL,
+    buyer         VARCHAR NOT NULL,
+    cobalt_tonnes DOUBLE NOT NULL CHECK (cobalt_tonnes > 0),
+    usd           DOUBLE NOT NULL CHECK (usd >= 0),
+    allocated_to  VARCHAR NOT NULL
+);
+
+CREATE TABLE funding (
+    funding_id    BIGINT PRIMARY KEY,
+    donor         VARCHAR NOT NULL,
+    workstream    VARCHAR NOT NULL CHECK (workstream IN ('child_labour', 'education', 'livelihoods',
+                                                         'safety', 'formalisation', 'management')),
+    year          INTEGER NOT NULL CHECK (year BETWEEN 2015 AND 2100),
+    committed_usd DOUBLE NOT NULL CHECK (committed_usd >= 0),
+    disbursed_usd DOUBLE NOT NULL CHECK (disbursed_usd >= 0),
+    site_id       VARCHAR  -- NULL: programme-wide
+);
+
+CREATE TABLE activities (
+    activity_id   BIGINT PRIMARY KEY,
+    site_id       VARCHAR NOT NULL,
+    workstream    VARCHAR NOT NULL CHECK (workstream IN ('child_labour', 'education', 'livelihoods',
+                                                         'safety', 'formalisation', 'management')),
+    activity      VARCHAR NOT NULL,
+    happened_on   DATE NOT NULL,
+    units         INTEGER NOT NULL CHECK (units >= 0),
+    unit          VARCHAR NOT NULL,
+    beneficiaries INTEGER NOT NULL CHECK (beneficiaries >= 0),
+    cost_usd      DOUBLE NOT NULL CHECK (cost_usd >= 0)
+);
+
+-- The indicator registry, loaded from dashboard/registry/indicators.toml at build time.
+CREATE TABLE indicators (
+    indicator_id  VARCHAR PRIMARY KEY,
+    objective     VARCHAR NOT NULL CHECK (objective IN ('fair_cobalt', 'child_labour', 'income',
+                                                        'safety', 'gender')),
+    name_en       VARCHAR NOT NULL,
+    name_fr       VARCHAR NOT NULL,
+    definition_en VARCHAR NOT NULL,
+    definition_fr VARCHAR NOT NULL,
+    unit          VARCHAR NOT NULL,
+    direction     VARCHAR NOT NULL CHECK (direction IN ('higher_is_better', 'lower_is_better')),
+    kind          VARCHAR NOT NULL CHECK (kind IN ('count', 'share', 'mean', 'median', 'rate_per_1000',
+                                                   'amount')),
+    periodicity   VARCHAR NOT NULL CHECK (periodicity IN ('periodic', 'cumulative')),
+    query         VARCHAR NOT NULL,
+    iris_code     VARCHAR,
+    baseline_value DOUBLE,
+    baseline_date  DATE
+);
+
+CREATE TABLE targets (
+    indicator_id VARCHAR NOT NULL,
+    period_end   DATE NOT NULL,
+    target_value DOUBLE NOT NULL,
+    PRIMARY KEY (indicator_id, period_end)
+);
+
+CREATE TABLE import_log (
+    import_id     BIGINT PRIMARY KEY,
+    imported_at   TIMESTAMP NOT NULL,
+    command       VARCHAR NOT NULL,
+    source_file   VARCHAR,
+    source_sha256 VARCHAR,
+    target_table  VARCHAR NOT NULL,
+    rows_in       BIGINT NOT NULL CHECK (rows_in >= 0),
+    rows_accepted BIGINT NOT NULL CHECK (rows_accepted >= 0),
+    rows_rejected BIGINT NOT NULL CHECK (rows_rejected >= 0),
+    result        VARCHAR NOT NULL CHECK (result IN ('accepted', 'rejected')),
+    message       VARCHAR
+);
+
+-- The sites matching the shared filters (NULL means "all"), for queries/:
+--   WHERE site_id IN (SELECT site_id FROM chosen_sites($province, $site_id, $programme_status))
+CREATE MACRO chosen_sites(province_filter, site_filter, status_filter) AS TABLE
+    SELECT site_id
+    FROM sites
+    WHERE (province_filter IS NULL OR province = province_filter)
+      AND (site_filter IS NULL OR site_id = site_filter)
+      AND (status_filter IS NULL OR programme_status = status_filter);

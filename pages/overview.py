@@ -1,0 +1,41 @@
+"""Overview: the Steering Committee headline, one block per objective."""
+
+import streamlit as st
+
+from dashboard import i18n, indicators, ui
+
+OBJECTIVES = ("fair_cobalt", "child_labour", "income")
+
+filters = ui.filters()
+language = ui.language()
+st.title(ui.t("overview.title"))
+st.caption(ui.t("overview.caption", start=i18n.month(filters.start, language),
+                end=i18n.month(filters.end, language)))
+
+registry = ui.load("indicator_registry")
+for objective in OBJECTIVES:
+    st.subheader(ui.t(f"objectives.{objective}"))
+    rows = registry[registry["objective"] == objective]
+    columns = st.columns(max(len(rows), 1))
+    for column, item in zip(columns, rows.itertuples()):
+        series = ui.load(item.query, **filters.params(), programme_status=None)
+        result = indicators.headline(series, item.kind, item.periodicity, filters.end)
+        value = indicators.format_value(result.value, item.kind, item.unit, language)
+        column.metric(
+            ui.t("overview.metric_label", name=getattr(item, f"name_{language}"),
+                 unit=ui.t(f"units.{item.unit}")),
+            value,
+            delta=indicators.format_change(result.comparison, item.kind, item.unit, language),
+            delta_color="inverse" if item.direction == "lower_is_better" else "normal",
+            delta_description=ui.t("overview.added_last_12_months" if result.cumulative
+                                   else "overview.change_vs_first_12_months"),
+            help=getattr(item, f"definition_{language}"),
+            chart_data=series["value"].cumsum().tolist() if result.cumulative
+            else series["value"].tolist(),
+            border=True,
+        )
+        column.caption(ui.t("overview.sample", n=i18n.number(result.n, language)))
+    if rows.empty:
+        st.info(ui.t("overview.no_indicators"))
+
+st.caption(ui.t("overview.footnote", until=i18n.date(ui.as_of(), language)))

@@ -1,0 +1,20 @@
+"""Helpers shared by the tests: paths, and the demo database built by the project's code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from dashboard.build import write_database
+from dashboard.demo import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = ("overview", "sites_map", "trends", "problem_sites", "scenarios", "methods")
+# a short period keeps the fixture small; the full demo is built by the generator tests
+FIXTURE_UNTIL = dt.date(2022, 6, 30)
+
+
+def build_demo(path: Path, seed: int = 42, until: dt.date = FIXTURE_UNTIL, scale="demo") -> Path:
+    write_database(path, lambda con: generate(con, scale, seed, until))
+    return path

@@ -1,0 +1,120 @@
+"""Every page renders through the entrypoint, with and without filters in the URL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from support import APP, PAGES, ROOT
+
+
+def open_app(query_params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def visit(at: AppTest, page: str) -> AppTest:
+    return at.switch_page(str(ROOT / "pages" / f"{page}.py")).run()
+
+
+@pytest.fixture
+def demo(use_db, demo_db):
+    use_db(demo_db)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_filters(demo, page):
+    at = visit(open_app(), page)
+    assert not at.exception
+    assert not at.error
+    assert len(at.title) == 1
+    assert at.warning[0].value.startswith("Demonstration data")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_with_filters_from_the_url(demo, page):
+    at = visit(open_app({"province": "Lualaba", "site": "Kamilombe", "lang": "FR",
+                         "period": ["2023-01", "2024-12"]}), page)
+    assert not at.exception
+    assert not at.error
+    assert at.selectbox(key="province").value == "Lualaba"
+    assert at.selectbox(key="site").value == "FCA-0002"
+    assert at.select_slider(key="period").value == ("2023-01", "2024-12")
+    assert at.warning[0].value.startswith("Données de démonstration")
+
+
+def test_navigation_lists_the_six_pages_and_hides_data_management(demo):
+    at = open_app()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(ROOT / "pages" / "data_management.py"))
+
+
+def test_the_admin_role_sees_data_management(demo, monkeypatch):
+    monkeypatch.setenv("FCA_ROLE", "admin")
+    at = visit(open_app(), "data_management")
+    assert not at.exception
+    assert at.title[0].value == "Data management"
+    assert any(row == "supply" for row in at.dataframe[0].value["table_name"])
+
+
+def test_overview_shows_a_metric_per_registry_indicator(demo):
+    at = open_app()
+    assert len(at.metric) == 6
+    assert all(metric.value not in ("", "–") for metric in at.metric)
+
+
+def test_french_overview_uses_french_numbers(demo):
+    at = open_app({"lang": "FR"})
+    assert at.title[0].value == "Vue d'ensemble"
+    share = [m.value for m in at.metric if m.value.endswith("%")]
+    assert share and all("\u00a0%" in value for value in share)
+
+
+def test_trends_plot_programme_against_comparison(demo):
+    at = visit(open_app(), "trends")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [trace["name"] for trace in spec["data"]] == ["Comparison site", "Programme site"]
+
+
+def test_map_has_one_point_per_site_in_the_filters(demo):
+    at = visit(open_app({"province": "Haut-Katanga"}), "sites_map")
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    points = deck["layers"][0]["data"]
+    assert len(points) == 15 and all(p["province"] == "Haut-Katanga" for p in points)
+
+
+def test_unknown_values_in_the_url_are_ignored(demo):
+    at = open_app({"province": "Atlantis", "site": "Nowhere", "period": ["1999-01", "nonsense"]})
+    assert not at.exception
+    assert at.selectbox(key="province").value == "__all__"
+
+
+# -- bad input: a clear message in the app, never a traceback ---------------------------------
+
+def test_a_missing_database_gives_a_clear_message(use_db, tmp_path):
+    use_db(tmp_path / "missing.duckdb")
+    at = open_app()
+    assert not at.exception
+    assert "No database at" in at.error[0].value and "make demo" in at.error[0].value
+
+
+def test_a_corrupt_database_gives_a_clear_message(use_db, tmp_path):
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"\x00garbage" * 4096)
+    use_db(broken)
+    at = open_app()
+    assert not at.exception
+    assert "not a readable FCA database" in at.error[0].value
+
+
+def test_an_unknown_query_gives_a_clear_message(demo):
+    at = AppTest.from_string(
+        "from dashboard import ui\nui.load('no_such_query')\nimport streamlit as st\n"
+        "st.write('not reached')", default_timeout=30).run()
+    assert not at.exception
+    assert "Unknown query 'no_such_query'" in at.error[0].value
+    assert not at.markdown

@@ -1,0 +1,144 @@
+"""The demo generator: deterministic, the right size, constraints hold, stories planted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import duckdb
+import pytest
+
+from support import build_demo
+from dashboard.build import SCHEMA_SQL
+
+FACT_TABLES = ("site_visits", "incidents", "household_survey", "child_cases", "supply",
+               "cobalt_credits", "funding", "activities")
+ALL_TABLES = ("sites", "survey_rounds", "indicators", "targets", "metadata", "site_month",
+              "site_round", "programme_month", *FACT_TABLES)
+
+
+def table_digest(path, table: str) -> str:
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_same_seed_gives_the_same_data(small_db, tmp_path):
+    again = build_demo(tmp_path / "again.duckdb")
+    for table in ALL_TABLES:
+        if table != "metadata":  # holds the build time
+            assert table_digest(small_db, table) == table_digest(again, table), table
+
+
+def test_another_seed_gives_other_data(small_db, tmp_path):
+    other = build_demo(tmp_path / "other.duckdb", seed=7)
+    assert table_digest(small_db, "supply") != table_digest(other, "supply")
+    assert table_digest(small_db, "site_visits") != table_digest(other, "site_visits")
+
+
+@pytest.mark.parametrize("table", ALL_TABLES)
+def test_every_table_has_rows(read, table):
+    assert read(f"SELECT count(*) FROM {table}")[0][0] > 0
+
+
+def test_demo_scale_row_counts(read):
+    counts = dict(read("""
+        SELECT 'sites', count(*) FROM sites UNION ALL
+        SELECT 'visits', count(*) FROM site_visits UNION ALL
+        SELECT 'households', count(*) FROM household_survey UNION ALL
+        SELECT 'rounds', count(*) FROM survey_rounds UNION ALL
+        SELECT 'lots', count(*) FROM supply"""))
+    assert counts["sites"] == 40
+    assert counts["rounds"] == 14  # two a year, 2020 to 2026
+    assert 2_000 <= counts["households"] <= 10_000
+    assert 2_500 <= counts["visits"] <= 40 * 82  # monthly, with some missed
+    assert 20_000 <= counts["lots"] <= 200_000
+
+
+def test_sites_are_in_lualaba_and_haut_katanga_with_programme_and_comparison(read):
+    assert {p for (p,) in read("SELECT DISTINCT province FROM sites")} == {
+        "Lualaba", "Haut-Katanga"}
+    statuses = dict(read("SELECT programme_status, count(*) FROM sites GROUP BY 1"))
+    assert statuses["programme"] >= 10 and statuses["comparison"] >= 10
+    assert read("SELECT count(DISTINCT enrolled_on) FROM sites")[0][0] >= 8
+
+
+@pytest.mark.parametrize("table", FACT_TABLES)
+def test_every_fact_names_a_known_site(read, table):
+    orphans = read(f"""SELECT count(*) FROM {table}
+                       WHERE site_id IS NOT NULL AND site_id NOT IN (SELECT site_id FROM sites)""")
+    assert orphans[0][0] == 0
+
+
+@pytest.mark.parametrize("rule, row", [
+    ("more covered than active pits", "10, 1, 0, 0, 2, 3, 0, 5, 0.5"),
+    ("a share above 1", "10, 1, 0, 0, 2, 1, 0, 5, 1.5"),
+    ("negative children", "10, 1, -1, 0, 2, 1, 0, 5, 0.5"),
+    ("more women than workers", "10, 11, 0, 0, 2, 1, 0, 5, 0.5"),
+])
+def test_the_schema_rejects_impossible_visits(rule, row):
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL.read_text())
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute(f"INSERT INTO site_visits VALUES (1, 'FCA-0001', DATE '2024-01-01', {row},"
+                    " true, true, 'test')")
+
+
+def test_the_schema_rejects_a_site_outside_the_drc():
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL.read_text())
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("""INSERT INTO sites (site_id, name, province, lat, lon, site_type,
+                       programme_status, source)
+                       VALUES ('X', 'x', 'p', 40.0, 25.0, 'ZEA', 'comparison', 'test')""")
+
+
+def test_programme_sites_improve_after_enrolment(read):
+    (before, after), = read("""
+        SELECT 1000 * sum(children_under_15_seen) FILTER (WHERE m.month < s.enrolled_on)
+                    / sum(workers_seen) FILTER (WHERE m.month < s.enrolled_on),
+               1000 * sum(children_under_15_seen) FILTER (WHERE m.month >= s.enrolled_on + INTERVAL 2 YEAR)
+                    / sum(workers_seen) FILTER (WHERE m.month >= s.enrolled_on + INTERVAL 2 YEAR)
+        FROM site_month m JOIN sites s USING (site_id)
+        WHERE s.programme_status = 'programme'""")
+    assert after < 0.75 * before
+
+
+def test_planted_problems_are_in_the_data(read):
+    until = dt.date(2026, 10, 31)
+    # a deteriorating site: more children seen over its last three visits than before
+    last_visits = [c for (c,) in read("""
+        SELECT 1000.0 * children_under_15 / workers FROM site_visits JOIN sites USING (site_id)
+        WHERE name = 'Luilu' ORDER BY visited_on DESC LIMIT 3""")]
+    earlier = read("""SELECT 1000.0 * sum(children_under_15) / sum(workers) FROM site_visits
+                      JOIN sites USING (site_id)
+                      WHERE name = 'Luilu' AND visited_on BETWEEN '2024-01-01' AND '2025-06-30'""")
+    assert min(last_visits) > earlier[0][0]
+    # a fatal incident in the last 90 days
+    assert read("SELECT count(*) FROM incidents WHERE fatalities > 0 AND occurred_on > $d",
+                {"d": until - dt.timedelta(days=90)})[0][0] >= 1
+    # a site whose monitoring visits stopped
+    assert read("""SELECT max(visited_on) FROM site_visits JOIN sites USING (site_id)
+                   WHERE name = 'Tenke'""")[0][0] < dt.date(2026, 6, 1)
+
+
+def test_rollups_add_up_to_the_facts(read):
+    assert read("SELECT round(sum(cobalt_tonnes), 6) FROM supply") == read(
+        "SELECT round(sum(cobalt_tonnes), 6) FROM site_month")
+    assert read("SELECT count(*) FROM household_survey") == read(
+        "SELECT sum(n_households) FROM site_round")
+    assert read("SELECT sum(fatalities) FROM incidents") == read(
+        "SELECT sum(fatalities) FROM programme_month")
+    assert read("SELECT count(*) FROM site_visits") == read("SELECT sum(visits) FROM site_month")
+
+
+def test_credits_never_exceed_the_fair_cobalt_sold(read):
+    over = read("""
+        WITH fair AS (SELECT site_id, date_trunc('quarter', sold_on) AS q,
+                             sum(cobalt_tonnes) FILTER (WHERE meets_fair_criteria) AS t
+                      FROM supply GROUP BY ALL)
+        SELECT count(*) FROM cobalt_credits c
+        JOIN fair f ON f.site_id = c.site_id AND f.q = date_trunc('quarter', c.issued_on)
+        WHERE c.cobalt_tonnes > f.t""")
+    assert over[0][0] == 0
+    assert read("SELECT count(*) FROM cobalt_credits WHERE abs(usd - 5000 * cobalt_tonnes) > 0.01")[0][0] == 0

@@ -1,0 +1,36 @@
+"""Every result passes the viewer's role; levels a role may not read are refused."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import data, privacy
+
+FRAME = pd.DataFrame({"x": [1]})
+
+
+def test_the_programme_role_reads_every_level():
+    for level in privacy.LEVELS:
+        assert privacy.apply("programme", level, FRAME).equals(FRAME)
+
+
+def test_a_role_without_a_level_is_refused(monkeypatch):
+    monkeypatch.setitem(privacy.ROLES, "public", privacy.Role("public", frozenset({"aggregate"})))
+    with pytest.raises(privacy.AccessDenied, match="public role may not read record-level rows"):
+        privacy.apply("public", "record", FRAME, query="households")
+
+
+def test_unknown_roles_and_levels_are_refused():
+    with pytest.raises(privacy.AccessDenied, match="Unknown role 'guest'"):
+        privacy.apply("guest", "aggregate", FRAME)
+    with pytest.raises(privacy.AccessDenied, match="unknown level 'household'"):
+        privacy.apply("programme", "household", FRAME)
+
+
+def test_fetch_applies_the_level_the_query_declares(monkeypatch, use_db, small_db):
+    use_db(small_db)
+    monkeypatch.setitem(privacy.ROLES, "public", privacy.Role("public", frozenset({"aggregate"})))
+    assert len(data.fetch(data.Viewer("public"), "provinces")) == 2
+    with pytest.raises(privacy.AccessDenied, match="site-level"):
+        data.fetch(data.Viewer("public"), "sites_list", province=None)

@@ -1,0 +1,67 @@
+"""Every file in queries/ runs against the small fixture database with sample parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import db
+
+SAMPLE_PARAMETERS = {
+    "province": [None, "Lualaba"],
+    "site_id": [None, "FCA-0002"],
+    "programme_status": [None, "programme"],
+    "start": [dt.date(2020, 1, 1)],
+    "end": [dt.date(2022, 6, 30)],
+}
+
+
+def parameter_sets(query: db.Query) -> list[dict]:
+    """All-NULL filters, then each filter set on its own."""
+    base = {name: SAMPLE_PARAMETERS[name][0] for name in query.parameters}
+    sets = [base]
+    for name in sorted(query.parameters):
+        for value in SAMPLE_PARAMETERS[name][1:]:
+            sets.append({**base, name: value})
+    return sets
+
+
+@pytest.mark.parametrize("name", db.query_names())
+def test_query_runs_with_sample_parameters(use_db, small_db, name):
+    use_db(small_db)
+    query = db.load_query(name)
+    unknown = query.parameters - SAMPLE_PARAMETERS.keys()
+    assert not unknown, f"add sample values for {unknown} to SAMPLE_PARAMETERS"
+    for params in parameter_sets(query):
+        result = db.run(name, **params)
+        assert list(result.columns), params
+
+
+@pytest.mark.parametrize("name", db.query_names())
+def test_query_file_has_a_header_naming_its_grain_and_level(name):
+    query = db.load_query(name)
+    assert query.header.startswith(f"-- {name}:"), "first line: '-- <name>: one row per ...'"
+    assert query.level in ("aggregate", "site", "record")
+    assert f"-- level: {query.level}" in query.header
+
+
+@pytest.mark.parametrize("name", [n for n in db.query_names() if n.startswith("indicator_")
+                                  and n != "indicator_registry"])
+def test_indicator_queries_return_the_series_contract(use_db, small_db, name):
+    use_db(small_db)
+    result = db.run(name, province=None, site_id=None, programme_status=None,
+                    start=dt.date(2020, 1, 1), end=dt.date(2022, 6, 30))
+    assert list(result.columns) == ["period", "numerator", "denominator", "value", "n"]
+    assert len(result) > 0 and result["period"].is_monotonic_increasing
+
+
+def test_filters_narrow_the_result(use_db, small_db):
+    use_db(small_db)
+    everywhere = db.run("sites_overview", province=None, site_id=None,
+                        start=dt.date(2020, 1, 1), end=dt.date(2022, 6, 30))
+    lualaba = db.run("sites_overview", province="Lualaba", site_id=None,
+                     start=dt.date(2020, 1, 1), end=dt.date(2022, 6, 30))
+    one = db.run("sites_overview", province=None, site_id="FCA-0002",
+                 start=dt.date(2020, 1, 1), end=dt.date(2022, 6, 30))
+    assert len(everywhere) > len(lualaba) > len(one) == 1
