@@ -12,9 +12,10 @@ from support import build_demo
 from dashboard.build import SCHEMA_SQL
 
 FACT_TABLES = ("site_visits", "incidents", "household_survey", "child_cases", "supply",
-               "cobalt_credits", "funding", "activities")
+               "cobalt_credits", "funding", "activities", "site_milestones")
 ALL_TABLES = ("sites", "survey_rounds", "indicators", "targets", "metadata", "site_month",
-              "site_round", "programme_month", *FACT_TABLES)
+              "site_round", "programme_month", "site_buyer_month", "site_round_head_gender",
+              *FACT_TABLES)
 
 
 def table_digest(path, table: str) -> str:
