@@ -35,6 +35,8 @@ if filters.province or filters.site_id:
     st.caption(ui.t("trends.filtered_note", selection=selection))
 if split == "programme_status":
     st.caption(ui.t("trends.split_ignores_scope"))
+if split:
+    st.caption(ui.t("trends.split_targets"))
 
 provinces = [p for p in ui.load("provinces")["province"] if filters.province in (None, p)]
 
@@ -105,11 +107,15 @@ def render_indicator(row, spec: views.Spec) -> None:
     st.caption("  \n".join(notes))
 
 
+# the tab's label is what the URL and the widget keep; remembering the objective itself lets
+# the open tab survive a change of language
+opened = st.session_state.get("_trends_objective", views.OBJECTIVES[0])
 tabs = st.tabs([ui.t(f"trends.tab.{o}") for o in views.OBJECTIVES], key="objective",
-               on_change="rerun", bind="query-params")
+               default=ui.t(f"trends.tab.{opened}"), on_change="rerun", bind="query-params")
 for objective, tab in zip(views.OBJECTIVES, tabs):
     if tab.open is False:  # only the open tab's indicators are loaded and drawn
         continue
+    st.session_state["_trends_objective"] = objective
     with tab:
         items = [key for key, spec in specs.items() if spec.objective == objective]
         for key in (k for k in items if specs[k].headline):

@@ -244,3 +244,12 @@ def test_supply_volumes_by_site(demo):
     at.segmented_control(key="stack").set_value("site").run()
     names = [trace["name"] for trace in specs(at)[0]["data"]]
     assert "Kamilombe" in names and names[-1] == "Other sites"
+
+
+def test_the_open_objective_and_split_survive_a_change_of_language(demo):
+    at = open_page("trends", objective=tab("child_labour"), split="Sex")
+    at.segmented_control(key="lang").set_value("fr").run()
+    assert not at.exception
+    assert at.subheader[0].value == \
+        "Enfants de moins de 15 ans vus au travail, pour 1 000 travailleurs"
+    assert at.selectbox(key="split").value == "sex"
