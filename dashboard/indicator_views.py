@@ -96,6 +96,12 @@ def query_parameters(spec: Spec, filters: dict, start: dt.date, scope: str) -> d
     return params
 
 
+def status_scope(site_id: str | None) -> str:
+    """The sites a status is judged on: the programme's, or the one site the filters chose
+    (whatever its status, so a comparison site can be read against the targets too)."""
+    return "all" if site_id else "programme"
+
+
 def split_groups(spec: Spec, dimension: str | None, provinces: list[str],
                  sites: list[tuple[str, str]]) -> list[tuple[str, dict]]:
     """The groups a split draws, each with the parameters that select it.

@@ -65,10 +65,10 @@ def trend(data: pd.DataFrame, *, title: str | None, y_title: str, kind: str, uni
             meta={"series": "actual", "group": group}))
     _add_monthly(figure, data, labels["monthly"], fmt, n_label)
     _add_references(figure, data, labels, fmt)
-    figure.update_layout(title=title, yaxis_title=y_title, yaxis_tickformat=fmt.replace(".1%", ".0%"),
+    ticks = fmt.replace(".1%", ".0%")  # whole percents on the axis, one decimal on hover
+    figure.update_layout(title=title, yaxis_title=y_title, yaxis_tickformat=ticks,
                          separators=SEPARATORS.get(language, "."), **LAYOUT)
-    if kind in ("share", "ratio", "rate_per_1000", "count", "amount", "stock"):
-        figure.update_yaxes(rangemode="tozero")
+    figure.update_yaxes(rangemode="tozero")  # no exaggerated slopes from a cut axis
     return figure
 
 

@@ -24,7 +24,8 @@ def key_indicators() -> dict[str, list]:
         spec = views.spec_from_row(row)
         load_from = indicators.load_start(spec.periodicity, spec.grain, filters.start,
                                           first_month)
-        params = views.query_parameters(spec, filters.params(), load_from, "programme")
+        params = views.query_parameters(spec, filters.params(), load_from,
+                                        views.status_scope(filters.site_id))
         frame = views.reporting(ui.load(spec.query, **params), spec, filters.start)
         cards[spec.objective].append((row, spec, frame, views.headline(frame, spec, end)))
     return cards
@@ -33,6 +34,10 @@ def key_indicators() -> dict[str, list]:
 def header() -> None:
     st.title(ui.t("overview.title"))
     st.caption(ui.t("overview.caption", end=i18n.month(end, language)))
+    if filters.site_id:
+        site = ui.load("sites_list", province=None).set_index("site_id").loc[filters.site_id]
+        st.caption(ui.t("overview.one_site", name=site["name"],
+                        status=ui.t(f"indicators.scope.{site['programme_status']}").lower()))
 
 
 def status_summary(cards: dict[str, list]) -> None:

@@ -30,9 +30,15 @@ split = None if split == "none" else split
 st.info(ui.t("indicators.rule.short") + "  \n" + ui.t("indicators.rule.progress"),
         icon=":material/rule:")
 if filters.province or filters.site_id:
-    names = ui.load("sites_list", province=None).set_index("site_id")["name"]
-    selection = ", ".join(x for x in (filters.province, names.get(filters.site_id)) if x)
+    sites = ui.load("sites_list", province=None).set_index("site_id")
+    name = sites["name"].get(filters.site_id)
+    site_status = sites["programme_status"].get(filters.site_id)
+    selection = ", ".join(x for x in (filters.province, name) if x)
     st.caption(ui.t("trends.filtered_note", selection=selection))
+    if name and scope not in ("all", site_status):
+        st.warning(ui.t("trends.site_outside_scope", name=name,
+                        status=ui.t(f"indicators.scope.{site_status}").lower()),
+                   icon=":material/filter_alt:")
 if split == "programme_status":
     st.caption(ui.t("trends.split_ignores_scope"))
 if split:
@@ -75,7 +81,7 @@ def render_indicator(row, spec: views.Spec) -> None:
     if unsplit:
         series = load_series(spec, load_from, scope_name, {})
         monthly = views.monthly_values(series, spec, filters.start)
-    status_series = load_series(spec, load_from, "programme", {})
+    status_series = load_series(spec, load_from, views.status_scope(filters.site_id), {})
     result = views.headline(views.reporting(status_series, spec, filters.start), spec, end)
     status = result.assessment.status
 

@@ -253,3 +253,12 @@ def test_the_open_objective_and_split_survive_a_change_of_language(demo):
     assert at.subheader[0].value == \
         "Enfants de moins de 15 ans vus au travail, pour 1 000 travailleurs"
     assert at.selectbox(key="split").value == "sex"
+
+
+def test_a_comparison_site_in_the_filters_is_read_on_its_own(demo):
+    overview = open_page("overview", site="Mabaya")
+    assert "Only Mabaya (comparison sites)" in " ".join(c.value for c in overview.caption)
+    children = next(m for m in overview.metric if m.label.startswith("Children under 15"))
+    assert children.value != "–"
+    trends = open_page("trends", site="Mabaya")
+    assert "Mabaya is among the comparison sites" in trends.warning[1].value
