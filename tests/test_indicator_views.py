@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import indicator_text, indicator_views, objective_charts
+from dashboard import i18n, indicator_text, indicator_views, indicators, objective_charts
 from dashboard.indicators import Point
 
 SHARE = indicator_views.Spec(
@@ -210,3 +210,16 @@ def test_intervals_are_bands_for_months_and_error_bars_for_rounds():
     band = figure_for(data, bands=True)
     shaded = next(t for t in band.data if t.meta["series"] == "interval")
     assert list(shaded.y) == pytest.approx([*frame["high"], *frame["low"][::-1]])
+
+
+def test_every_status_scope_split_and_tab_has_words_in_both_languages():
+    keys = [*(f"indicators.status.{s}" for s in indicators.STATUSES),
+            *(f"indicators.scope.{s}" for s in indicator_views.SCOPES),
+            *(f"indicators.dimension.{d}" for d in ("none", *indicator_views.SPLIT_DIMENSIONS)),
+            *(f"trends.tab.{o}" for o in indicator_views.OBJECTIVES),
+            *(f"objectives.{o}" for o in indicator_views.OBJECTIVES),
+            *(f"indicators.group.{g}" for g in indicator_views.SPLIT_VALUES["programme_status"])]
+    for language in ("en", "fr"):
+        missing = [key for key in keys if key not in i18n.catalog(language)]
+        assert missing == [], language
+    assert set(indicator_text.STATUS_COLOURS) == set(indicators.STATUSES)
