@@ -75,11 +75,8 @@ def spec_from_row(row) -> Spec:
 
 
 def _as_list(value) -> list:
-    if value is None:
-        return []
-    if isinstance(value, np.ndarray):
-        return list(value)
-    return list(value)
+    """A DuckDB list column as pandas gives it (a list, an array, or None)."""
+    return [] if value is None else list(value)
 
 
 # -- which series to load ------------------------------------------------------------------
