@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
+from dashboard import indicator_registry
+from dashboard.indicator_registry import REGISTRY_TOML
+
 PACKAGE = Path(__file__).parent
 SCHEMA_SQL = PACKAGE / "sql" / "schema.sql"
 ROLLUPS_DIR = PACKAGE / "sql" / "rollups"
-REGISTRY_TOML = PACKAGE / "registry" / "indicators.toml"
 # Bump when the schema or rollups change: the app refuses a file of another version.
-SCHEMA_VERSION = "1"
-ROLLUPS = ("site_month", "site_round", "programme_month")
+SCHEMA_VERSION = "2"
+ROLLUPS = ("site_month", "site_round", "programme_month", "site_buyer_month",
+           "site_round_head_gender")
 
 
 def write_database(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], dict[str, str]]) -> None:
@@ -49,26 +51,17 @@ def write_database(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], dict[s
 
 
 def load_registry(con: duckdb.DuckDBPyConnection, path: Path = REGISTRY_TOML) -> None:
-    """Fill ``indicators`` and ``targets`` from the registry file reviewed in the repository."""
-    registry = tomllib.loads(path.read_text())
-    for item in registry["indicator"]:
-        baseline = item.get("baseline", {})
-        con.execute(
-            "INSERT INTO indicators VALUES ($id, $objective, $name_en, $name_fr, $definition_en,"
-            " $definition_fr, $unit, $direction, $kind, $periodicity, $query, $iris_code,"
-            " $baseline_value, $baseline_date)",
-            {"id": item["id"], "objective": item["objective"], "name_en": item["name_en"],
-             "name_fr": item["name_fr"], "definition_en": item["definition_en"],
-             "definition_fr": item["definition_fr"], "unit": item["unit"],
-             "direction": item["direction"],
-             "kind": item["kind"], "periodicity": item["periodicity"], "query": item["query"],
-             "iris_code": item.get("iris_code"), "baseline_value": baseline.get("value"),
-             "baseline_date": baseline.get("date")},
-        )
-        for target in item.get("targets", []):
-            con.execute("INSERT INTO targets VALUES ($id, $period_end, $value)",
-                        {"id": item["id"], "period_end": target["period_end"],
-                         "value": target["value"]})
+    """Fill ``indicators`` and ``targets`` from the registry file reviewed in the repository.
+
+    The file is validated first (dashboard.indicator_registry): a bad entry raises
+    ``RegistryError`` naming the indicator, field, value and rule, and the build stops.
+    """
+    indicator_rows, target_rows = indicator_registry.rows(indicator_registry.load(path))
+    for table, table_rows in (("indicators", indicator_rows), ("targets", target_rows)):
+        for row in table_rows:
+            columns = ", ".join(row)
+            values = ", ".join(f"${name}" for name in row)
+            con.execute(f"INSERT INTO {table} ({columns}) VALUES ({values})", row)
 
 
 def build_rollups(con: duckdb.DuckDBPyConnection) -> None:

@@ -36,6 +36,7 @@ PAGES = (
     PageSpec("overview.py", "overview", ":material/dashboard:", default=True),
     PageSpec("sites_map.py", "sites_map", ":material/map:"),
     PageSpec("trends.py", "trends", ":material/trending_up:"),
+    PageSpec("supply.py", "supply", ":material/local_shipping:"),
     PageSpec("problem_sites.py", "problem_sites", ":material/warning:"),
     PageSpec("scenarios.py", "scenarios", ":material/tune:"),
     PageSpec("methods.py", "methods", ":material/menu_book:"),
@@ -183,3 +184,15 @@ def metadata() -> dict[str, str]:
 def as_of() -> dt.date:
     """The last day with data: pages measure "recent" from here, not from the wall clock."""
     return dt.date.fromisoformat(metadata().get("data_until", dt.date.today().isoformat()))
+
+
+# -- charts ---------------------------------------------------------------------------------
+
+def chart_with_data(figure, frame: pd.DataFrame, key: str, file_name: str) -> None:
+    """A chart, then the table it is drawn from and a CSV download of exactly that table."""
+    st.plotly_chart(figure, key=f"chart_{key}")
+    with st.expander(t("chart_data.title"), icon=":material/table:"):
+        st.dataframe(frame, hide_index=True, key=f"table_{key}")
+        st.download_button(t("chart_data.download"), frame.to_csv(index=False).encode("utf-8"),
+                           file_name=f"{file_name}.csv", mime="text/csv", key=f"csv_{key}",
+                           icon=":material/download:", on_click="ignore")

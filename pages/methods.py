@@ -1,10 +1,13 @@
-"""Data & methods: where the numbers come from, and what each indicator means."""
+"""Data & methods: where the numbers come from, how they are computed, what each indicator
+means (rendered from the indicator registry, in the reader's language)."""
 
 import datetime as dt
 
 import streamlit as st
 
 from dashboard import i18n, ui
+from dashboard import indicator_text as text
+from dashboard import indicator_views as views
 
 language = ui.language()
 metadata = ui.metadata()
@@ -20,14 +23,34 @@ st.markdown(ui.t("methods.coverage",
                  until=i18n.date(ui.as_of(), language),
                  built=metadata.get("built_at", "–")))
 
+st.subheader(ui.t("methods.computing_title"))
+st.markdown(ui.t("methods.computing"))
+
+st.subheader(ui.t("methods.intervals_title"))
+st.markdown(ui.t("methods.wilson"))
+st.latex(r"\frac{p + \frac{z^2}{2n} \pm z\sqrt{\frac{p(1-p)}{n} + \frac{z^2}{4n^2}}}"
+         r"{1 + \frac{z^2}{n}}")
+st.markdown(ui.t("methods.wilson_caveat"))
+st.markdown(ui.t("methods.poisson"))
+st.latex(r"\left[\tfrac{1}{2}\chi^2_{2k,\;0.025},\ \tfrac{1}{2}\chi^2_{2(k+1),\;0.975}\right]"
+         r" \div \text{exposure}")
+st.markdown(ui.t("methods.no_interval"))
+
+st.subheader(ui.t("methods.status_title"))
+st.markdown(ui.t("indicators.rule.short"))
+st.markdown(ui.t("methods.status_detail"))
+st.markdown(ui.t("indicators.rule.progress"))
+
 st.subheader(ui.t("methods.indicators_title"))
+st.markdown(ui.t("methods.indicators_intro"))
 registry = ui.load("indicator_registry")
-for item in registry.itertuples():
-    with st.expander(getattr(item, f"name_{language}")):
-        st.markdown(getattr(item, f"definition_{language}"))
-        st.markdown(ui.t("methods.indicator_facts", objective=ui.t(f"objectives.{item.objective}"),
-                         unit=item.unit, kind=ui.t(f"methods.kind_{item.kind}"),
-                         direction=ui.t(f"methods.{item.direction}"), query=item.query))
+for objective in views.OBJECTIVES:
+    st.markdown(f"#### {ui.t(f'objectives.{objective}')}")
+    for row in registry[registry["objective"] == objective].itertuples():
+        spec = views.spec_from_row(row)
+        with st.expander(getattr(row, f"name_{language}"), key=f"method_{spec.id}"):
+            st.markdown(getattr(row, f"definition_{language}"))
+            st.markdown(text.methods_facts(row, spec, language))
 
 st.subheader(ui.t("methods.sources_title"))
 st.markdown(ui.t("methods.sources"))

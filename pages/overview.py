@@ -1,41 +1,107 @@
-"""Overview: the Steering Committee headline, one block per objective."""
+"""Overview: the Steering Committee headline, one card per objective.
+
+Built of blocks (header, status summary, objective cards, footnote), each a function called
+at the end, so another block can be added without touching the others.
+"""
 
 import streamlit as st
 
 from dashboard import i18n, indicators, ui
-
-OBJECTIVES = ("fair_cobalt", "child_labour", "income")
+from dashboard import indicator_text as text
+from dashboard import indicator_views as views
 
 filters = ui.filters()
 language = ui.language()
-st.title(ui.t("overview.title"))
-st.caption(ui.t("overview.caption", start=i18n.month(filters.start, language),
-                end=i18n.month(filters.end, language)))
-
+end = min(filters.end, ui.as_of())
+first_month = ui.load("data_period").iloc[0]["first_month"].date()
 registry = ui.load("indicator_registry")
-for objective in OBJECTIVES:
-    st.subheader(ui.t(f"objectives.{objective}"))
-    rows = registry[registry["objective"] == objective]
-    columns = st.columns(max(len(rows), 1))
-    for column, item in zip(columns, rows.itertuples()):
-        series = ui.load(item.query, **filters.params(), programme_status=None)
-        result = indicators.headline(series, item.kind, item.periodicity, filters.end)
-        value = indicators.format_value(result.value, item.kind, item.unit, language)
-        column.metric(
-            ui.t("overview.metric_label", name=getattr(item, f"name_{language}"),
-                 unit=ui.t(f"units.{item.unit}")),
-            value,
-            delta=indicators.format_change(result.comparison, item.kind, item.unit, language),
-            delta_color="inverse" if item.direction == "lower_is_better" else "normal",
-            delta_description=ui.t("overview.added_last_12_months" if result.cumulative
-                                   else "overview.change_vs_first_12_months"),
-            help=getattr(item, f"definition_{language}"),
-            chart_data=series["value"].cumsum().tolist() if result.cumulative
-            else series["value"].tolist(),
-            border=True,
-        )
-        column.caption(ui.t("overview.sample", n=i18n.number(result.n, language)))
-    if rows.empty:
-        st.info(ui.t("overview.no_indicators"))
 
-st.caption(ui.t("overview.footnote", until=i18n.date(ui.as_of(), language)))
+
+def key_indicators() -> dict[str, list]:
+    """Per objective, its key indicators as (row, spec, reporting frame, headline)."""
+    cards = {objective: [] for objective in views.OBJECTIVES}
+    for row in registry[registry["headline"]].itertuples():
+        spec = views.spec_from_row(row)
+        load_from = indicators.load_start(spec.periodicity, spec.grain, filters.start,
+                                          first_month)
+        params = views.query_parameters(spec, filters.params(), load_from,
+                                        views.status_scope(filters.site_id))
+        frame = views.reporting(ui.load(spec.query, **params), spec, filters.start)
+        cards[spec.objective].append((row, spec, frame, views.headline(frame, spec, end)))
+    return cards
+
+
+def header() -> None:
+    st.title(ui.t("overview.title"))
+    st.caption(ui.t("overview.caption", end=i18n.month(end, language)))
+    if filters.site_id:
+        site = ui.load("sites_list", province=None).set_index("site_id").loc[filters.site_id]
+        st.caption(ui.t("overview.one_site", name=site["name"],
+                        status=ui.t(f"indicators.scope.{site['programme_status']}").lower()))
+
+
+def status_summary(cards: dict[str, list]) -> None:
+    statuses = [item[3].assessment.status for items in cards.values() for item in items]
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(f"**{ui.t('overview.summary')}**")
+        for status in indicators.STATUSES:
+            count = statuses.count(status)
+            if count:
+                st.badge(f"{text.status_label(status, language)}: {count}",
+                         icon=text.STATUS_ICONS[status], color=text.STATUS_COLOURS[status])
+    st.caption(ui.t("indicators.rule.short"))
+
+
+def objective_card(objective: str, items: list) -> None:
+    with st.container(border=True):
+        title = ui.t(f"objectives.{objective}")
+        if objective in ("safety", "gender"):
+            title = f"{ui.t('overview.cross_cutting')} · {title}"
+        st.subheader(title, anchor=f"card-{objective}")
+        if not items:
+            st.info(ui.t("overview.no_indicators"))
+            return
+        for column, (row, spec, frame, result) in zip(st.columns(3), items):
+            with column:
+                key_indicator(row, spec, frame, result)
+        st.page_link(ui.PAGES_DIR / "trends.py", label=ui.t("overview.see_trends"),
+                     icon=":material/trending_up:",
+                     query_params={"objective": ui.t(f"trends.tab.{objective}")})
+
+
+def key_indicator(row, spec: views.Spec, frame, result: views.Headline) -> None:
+    baseline_day = spec.baseline.day if spec.baseline else None
+    st.metric(
+        getattr(row, f"name_{language}"),
+        text.value(result.value, spec, language),
+        delta=indicators.format_change(result.change, spec.kind, spec.unit, language),
+        delta_color="inverse" if spec.direction == "lower_is_better" else "normal",
+        delta_description=ui.t("overview.since_baseline", date=i18n.month(baseline_day, language))
+        if baseline_day else None,
+        help=getattr(row, f"definition_{language}"),
+        chart_data=views.sparkline(frame) or None,
+    )
+    status = result.assessment.status
+    st.badge(text.status_label(status, language), icon=text.STATUS_ICONS[status],
+             color=text.STATUS_COLOURS[status])
+    lines = [ui.t("overview.sample", when=text.when(result, spec, language),
+                  n=i18n.number(result.n, language),
+                  n_unit=ui.t(f"indicators.n_unit.{spec.n_unit}"))]
+    if result.target:
+        lines.append(ui.t("overview.target", value=text.value(result.target.value, spec, language),
+                          date=i18n.month(result.target.day, language)))
+    else:
+        lines.append(ui.t("overview.no_target"))
+    st.caption("  \n".join(lines))
+
+
+def footnote() -> None:
+    st.caption(ui.t("overview.footnote", until=i18n.date(ui.as_of(), language)))
+
+
+cards = key_indicators()
+header()
+status_summary(cards)
+for objective in views.OBJECTIVES:
+    objective_card(objective, cards[objective])
+footnote()

@@ -1,31 +1,134 @@
-"""Objective trends: each indicator over time, programme sites against comparison sites."""
+"""Objective trends: each indicator against its baseline and targets, split as the reader asks."""
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, ui
-
-OBJECTIVES = ("fair_cobalt", "child_labour", "income")
-STATUSES = ("programme", "comparison")
+from dashboard import indicator_text as text
+from dashboard import indicator_views as views
+from dashboard import indicators, objective_charts, ui
 
 filters = ui.filters()
 language = ui.language()
+end = min(filters.end, ui.as_of())
+first_month = ui.load("data_period").iloc[0]["first_month"].date()
+
 st.title(ui.t("trends.title"))
 st.caption(ui.t("trends.caption"))
 
 registry = ui.load("indicator_registry")
-for objective, tab in zip(OBJECTIVES, st.tabs([ui.t(f"objectives.{o}") for o in OBJECTIVES])):
-    for item in registry[registry["objective"] == objective].itertuples():
-        series = pd.concat([
-            ui.load(item.query, **filters.params(), programme_status=status)
-            .assign(group=ui.t(f"common.status_{status}"))
-            for status in STATUSES
-        ])
-        if item.periodicity == "cumulative":
-            series["value"] = series.groupby("group")["value"].cumsum()
-        name = getattr(item, f"name_{language}")
-        figure = charts.trend(series, name, item.unit, group="group",
-                              y_format=".0%" if item.kind == "share" else ",.1f",
-                              n_label=ui.t("common.n"))
-        tab.plotly_chart(figure, key=f"trend_{item.indicator_id}")
-        tab.caption(getattr(item, f"definition_{language}"))
+rows = {row.indicator_id: row for row in registry.itertuples()}
+specs = {key: views.spec_from_row(row) for key, row in rows.items()}
+
+left, right = st.columns(2)
+scope = left.segmented_control(
+    ui.t("trends.sites"), views.SCOPES, default="programme", required=True,
+    format_func=lambda s: ui.t(f"indicators.scope.{s}"), key="sites", bind="query-params")
+split = right.selectbox(
+    ui.t("trends.split_by"), ["none", *views.SPLIT_DIMENSIONS],
+    format_func=lambda d: ui.t(f"indicators.dimension.{d}"), key="split", bind="query-params")
+split = None if split == "none" else split
+st.info(ui.t("indicators.rule.short") + "  \n" + ui.t("indicators.rule.progress"),
+        icon=":material/rule:")
+if filters.province or filters.site_id:
+    sites = ui.load("sites_list", province=None).set_index("site_id")
+    name = sites["name"].get(filters.site_id)
+    site_status = sites["programme_status"].get(filters.site_id)
+    selection = ", ".join(x for x in (filters.province, name) if x)
+    st.caption(ui.t("trends.filtered_note", selection=selection))
+    if name and scope not in ("all", site_status):
+        st.warning(ui.t("trends.site_outside_scope", name=name,
+                        status=ui.t(f"indicators.scope.{site_status}").lower()),
+                   icon=":material/filter_alt:")
+if split == "programme_status":
+    st.caption(ui.t("trends.split_ignores_scope"))
+if split:
+    st.caption(ui.t("trends.split_targets"))
+
+provinces = [p for p in ui.load("provinces")["province"] if filters.province in (None, p)]
+
+
+def load_series(spec: views.Spec, load_from, scope_name: str, extra: dict) -> pd.DataFrame:
+    params = views.query_parameters(spec, filters.params(), load_from, scope_name)
+    return ui.load(spec.query, **{**params, **extra})
+
+
+def effective_scope(spec: views.Spec) -> str:
+    if split == "programme_status":
+        return "all"
+    if "programme_status" not in spec.disaggregations:
+        return "programme"
+    return scope
+
+
+def split_sites(scope_name: str) -> list[tuple[str, str]]:
+    sites = ui.load("trend_sites", province=filters.province, site_id=filters.site_id,
+                    programme_status=None if scope_name == "all" else scope_name, end=end)
+    return list(zip(sites["site_id"], sites["name"]))
+
+
+def render_indicator(row, spec: views.Spec) -> None:
+    load_from = indicators.load_start(spec.periodicity, spec.grain, filters.start, first_month)
+    scope_name = effective_scope(spec)
+    sites = split_sites(scope_name) if split == "site" else []
+    groups = {}
+    for group, extra in views.split_groups(spec, split, provinces, sites):
+        label = (ui.t(f"indicators.scope.{scope_name}") if group == "all"
+                 else text.group_label(split, group, language))
+        series = load_series(spec, load_from, scope_name, extra)
+        groups[label] = views.reporting(series, spec, filters.start)
+    unsplit = len(groups) == 1
+    monthly = None
+    if unsplit:
+        series = load_series(spec, load_from, scope_name, {})
+        monthly = views.monthly_values(series, spec, filters.start)
+    status_series = load_series(spec, load_from, views.status_scope(filters.site_id), {})
+    result = views.headline(views.reporting(status_series, spec, filters.start), spec, end)
+    status = result.assessment.status
+
+    name = getattr(row, f"name_{language}")
+    st.subheader(name, anchor=spec.id)
+    st.badge(text.status_label(status, language), icon=text.STATUS_ICONS[status],
+             color=text.STATUS_COLOURS[status])
+    chart_column, status_column = st.columns([3, 1.2])
+    with chart_column:
+        data = views.chart_data(groups, spec, filters.start, end, monthly)
+        figure = objective_charts.trend(
+            data, title=None, y_title=text.axis_title(spec, language), kind=spec.kind,
+            unit=spec.unit, n_label=ui.t("common.n"), interval_label=ui.t("indicators.interval"),
+            labels={key: ui.t(f"indicators.{key}")
+                    for key in ("monthly", "baseline", "target", "target_path")},
+            bands=spec.grain == "month", language=language)
+        ui.chart_with_data(figure, data, key=spec.id, file_name=f"{spec.id}_{split or scope_name}")
+    with status_column:
+        st.markdown("  \n".join(text.status_lines(spec, result, language)))
+    notes = []
+    if split and split not in spec.disaggregations:
+        notes.append(ui.t("trends.split_not_available",
+                          dimension=ui.t(f"indicators.dimension.{split}").lower(),
+                          scope=ui.t(f"indicators.scope.{scope_name}").lower()))
+    if scope_name != scope and split != "programme_status":
+        notes.append(ui.t("trends.programme_only"))
+    notes.append(ui.t("trends.definition_line", definition=getattr(row, f"definition_{language}"),
+                      formula=getattr(row, f"formula_{language}")))
+    st.caption("  \n".join(notes))
+
+
+# the tab's label is what the URL and the widget keep; remembering the objective itself lets
+# the open tab survive a change of language
+opened = st.session_state.get("_trends_objective", views.OBJECTIVES[0])
+tabs = st.tabs([ui.t(f"trends.tab.{o}") for o in views.OBJECTIVES], key="objective",
+               default=ui.t(f"trends.tab.{opened}"), on_change="rerun", bind="query-params")
+for objective, tab in zip(views.OBJECTIVES, tabs):
+    if tab.open is False:  # only the open tab's indicators are loaded and drawn
+        continue
+    st.session_state["_trends_objective"] = objective
+    with tab:
+        items = [key for key, spec in specs.items() if spec.objective == objective]
+        for key in (k for k in items if specs[k].headline):
+            render_indicator(rows[key], specs[key])
+        others = [k for k in items if not specs[k].headline]
+        if others and st.toggle(ui.t("trends.show_more", n=len(others)), key=f"more_{objective}"):
+            for key in others:
+                render_indicator(rows[key], specs[key])
+        st.page_link(ui.PAGES_DIR / "methods.py", label=ui.t("trends.methods_link"),
+                     icon=":material/menu_book:")

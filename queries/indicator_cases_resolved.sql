@@ -1,13 +1,23 @@
--- indicator_cases_resolved: one row per month; child labour cases resolved that month at the
--- chosen sites (numerator = value), n cases identified that month.
+-- indicator_cases_resolved: one row per month of the data; child labour cases closed as
+-- resolved that month (numerator = value, n the same cases), at the chosen sites, of sex $sex
+-- and age band $age_band (NULL: all). Cases that later relapsed still count as resolved then.
 -- level: aggregate
-SELECT month AS period,
-       sum(cases_resolved) AS numerator,
+WITH months AS (
+    SELECT DISTINCT month FROM site_month WHERE month BETWEEN $start AND $end
+),
+cases AS (
+    SELECT *
+    FROM child_cases
+    WHERE site_id IN (SELECT site_id FROM chosen_sites($province, $site_id, $programme_status))
+      AND ($sex IS NULL OR sex = $sex)
+      AND ($age_band IS NULL OR age_band = $age_band)
+)
+SELECT m.month AS period,
+       count(c.case_id) AS numerator,
        NULL::DOUBLE AS denominator,
-       sum(cases_resolved) AS value,
-       sum(cases_identified) AS n
-FROM site_month
-WHERE site_id IN (SELECT site_id FROM chosen_sites($province, $site_id, $programme_status))
-  AND month BETWEEN $start AND $end
-GROUP BY month
-ORDER BY month
+       count(c.case_id) AS value,
+       count(c.case_id) AS n
+FROM months AS m
+LEFT JOIN cases AS c ON date_trunc('month', c.resolved_on) = m.month
+GROUP BY m.month
+ORDER BY m.month

@@ -1,5 +1,5 @@
--- indicator_fair_cobalt_share: one row per month; numerator fair cobalt tonnes, denominator
--- all cobalt tonnes sold, n lots, at the chosen sites.
+-- indicator_fair_cobalt_share: one row per month; cobalt tonnes sold in lots meeting the Fair Cobalt
+-- criteria (numerator) over all cobalt tonnes sold (denominator), n lots, at the chosen sites.
 -- level: aggregate
 SELECT month AS period,
        sum(fair_cobalt_tonnes) AS numerator,

@@ -1,4 +1,5 @@
--- indicator_registry: one row per indicator, with its baseline and its targets as a list.
+-- indicator_registry: one row per indicator, with its baseline and its targets as a list, in
+-- the registry's order within each objective.
 -- level: aggregate
 SELECT i.*,
        coalesce(list(struct_pack(period_end := t.period_end, value := t.target_value)
@@ -7,4 +8,4 @@ SELECT i.*,
 FROM indicators AS i
 LEFT JOIN targets AS t USING (indicator_id)
 GROUP BY ALL
-ORDER BY i.objective, i.indicator_id
+ORDER BY i.objective, i.position

@@ -47,7 +47,7 @@ def test_page_renders_with_filters_from_the_url(demo, page):
     assert at.warning[0].value.startswith("Données de démonstration")
 
 
-def test_navigation_lists_the_six_pages_and_hides_data_management(demo):
+def test_navigation_lists_the_seven_pages_and_hides_data_management(demo):
     at = open_app()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(str(ROOT / "pages" / "data_management.py"))
@@ -61,9 +61,9 @@ def test_the_admin_role_sees_data_management(demo, monkeypatch):
     assert any(row == "supply" for row in at.dataframe[0].value["table_name"])
 
 
-def test_overview_shows_a_metric_per_registry_indicator(demo):
+def test_overview_shows_a_metric_per_key_indicator(demo):
     at = open_app()
-    assert len(at.metric) == 6
+    assert len(at.metric) == 14  # two or three per objective and cross-cutting theme
     assert all(metric.value not in ("", "–") for metric in at.metric)
 
 
@@ -75,9 +75,10 @@ def test_french_overview_uses_french_numbers(demo):
 
 
 def test_trends_plot_programme_against_comparison(demo):
-    at = visit(open_app(), "trends")
+    at = visit(open_app({"split": "Programme vs comparison sites"}), "trends")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert [trace["name"] for trace in spec["data"]] == ["Comparison site", "Programme site"]
+    actual = [t["name"] for t in spec["data"] if t["meta"]["series"] == "actual"]
+    assert actual == ["Programme sites", "Comparison sites"]
 
 
 def test_map_has_one_point_per_site_in_the_filters(demo):

@@ -12,9 +12,10 @@ from support import build_demo
 from dashboard.build import SCHEMA_SQL
 
 FACT_TABLES = ("site_visits", "incidents", "household_survey", "child_cases", "supply",
-               "cobalt_credits", "funding", "activities")
+               "cobalt_credits", "funding", "activities", "site_milestones")
 ALL_TABLES = ("sites", "survey_rounds", "indicators", "targets", "metadata", "site_month",
-              "site_round", "programme_month", *FACT_TABLES)
+              "site_round", "programme_month", "site_buyer_month", "site_round_head_gender",
+              *FACT_TABLES)
 
 
 def table_digest(path, table: str) -> str:
@@ -142,3 +143,14 @@ def test_credits_never_exceed_the_fair_cobalt_sold(read):
         WHERE c.cobalt_tonnes > f.t""")
     assert over[0][0] == 0
     assert read("SELECT count(*) FROM cobalt_credits WHERE abs(usd - 5000 * cobalt_tonnes) > 0.01")[0][0] == 0
+
+
+def test_milestones_are_reached_by_programme_sites_only_after_enrolment(read):
+    wrong = read("""
+        SELECT count(*) FROM site_milestones JOIN sites USING (site_id)
+        WHERE programme_status <> 'programme' OR achieved_on < enrolled_on""")
+    assert wrong[0][0] == 0
+    reached = dict(read("SELECT milestone, count(*) FROM site_milestones GROUP BY 1"))
+    programme_sites = read("SELECT count(*) FROM sites WHERE programme_status = 'programme'")[0][0]
+    assert reached["safety_plan"] == programme_sites
+    assert 0 < reached["legalised"] < programme_sites  # some are still waiting

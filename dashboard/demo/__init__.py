@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from dashboard.demo import milestones
 from dashboard.demo import panel as panel_model
 from dashboard.demo import programme
 from dashboard.demo.config import (
@@ -45,6 +46,8 @@ def generate(con: duckdb.DuckDBPyConnection, scale: str = "demo", seed: int = 42
         "survey_rounds": rounds,
         "funding": programme.funding(sites, until, rng),
         "activities": programme.activities(panel, until, rng),
+        # its own random stream: adding it left every other table as it was
+        "site_milestones": milestones.site_milestones(sites, seed, until),
     }
     for table, frame in small_tables.items():
         log(f"{table}: {len(frame):,} rows")

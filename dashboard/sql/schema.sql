@@ -164,24 +164,54 @@ CREATE TABLE activities (
     cost_usd      DOUBLE NOT NULL CHECK (cost_usd >= 0)
 );
 
--- The indicator registry, loaded from dashboard/registry/indicators.toml at build time.
+-- Programme milestones of a site (legal status obtained, safety plan adopted), one row per
+-- site and milestone reached. Only the programme records them: comparison sites have none.
+CREATE TABLE site_milestones (
+    site_id     VARCHAR NOT NULL,
+    milestone   VARCHAR NOT NULL CHECK (milestone IN ('legalised', 'safety_plan')),
+    achieved_on DATE NOT NULL,
+    source      VARCHAR NOT NULL,
+    PRIMARY KEY (site_id, milestone)
+);
+
+-- The indicator registry, loaded from dashboard/registry/indicators.toml at build time
+-- (dashboard/indicator_registry.py validates it; the field meanings are documented there).
 CREATE TABLE indicators (
-    indicator_id  VARCHAR PRIMARY KEY,
-    objective     VARCHAR NOT NULL CHECK (objective IN ('fair_cobalt', 'child_labour', 'income',
-                                                        'safety', 'gender')),
-    name_en       VARCHAR NOT NULL,
-    name_fr       VARCHAR NOT NULL,
-    definition_en VARCHAR NOT NULL,
-    definition_fr VARCHAR NOT NULL,
-    unit          VARCHAR NOT NULL,
-    direction     VARCHAR NOT NULL CHECK (direction IN ('higher_is_better', 'lower_is_better')),
-    kind          VARCHAR NOT NULL CHECK (kind IN ('count', 'share', 'mean', 'median', 'rate_per_1000',
-                                                   'amount')),
-    periodicity   VARCHAR NOT NULL CHECK (periodicity IN ('periodic', 'cumulative')),
-    query         VARCHAR NOT NULL,
-    iris_code     VARCHAR,
-    baseline_value DOUBLE,
-    baseline_date  DATE
+    indicator_id    VARCHAR PRIMARY KEY,
+    objective       VARCHAR NOT NULL CHECK (objective IN ('fair_cobalt', 'child_labour', 'income',
+                                                          'safety', 'gender')),
+    position        INTEGER NOT NULL,  -- order within the objective
+    headline        BOOLEAN NOT NULL,  -- one of the objective's key indicators
+    name_en         VARCHAR NOT NULL,
+    name_fr         VARCHAR NOT NULL,
+    definition_en   VARCHAR NOT NULL,
+    definition_fr   VARCHAR NOT NULL,
+    formula_en      VARCHAR NOT NULL,
+    formula_fr      VARCHAR NOT NULL,
+    numerator_en    VARCHAR NOT NULL,
+    numerator_fr    VARCHAR NOT NULL,
+    denominator_en  VARCHAR,
+    denominator_fr  VARCHAR,
+    source_en       VARCHAR NOT NULL,
+    source_fr       VARCHAR NOT NULL,
+    caveats_en      VARCHAR NOT NULL,
+    caveats_fr      VARCHAR NOT NULL,
+    unit            VARCHAR NOT NULL,
+    direction       VARCHAR NOT NULL CHECK (direction IN ('higher_is_better', 'lower_is_better')),
+    kind            VARCHAR NOT NULL CHECK (kind IN ('count', 'amount', 'stock', 'share', 'ratio',
+                                                     'rate_per_1000', 'mean', 'median')),
+    periodicity     VARCHAR NOT NULL CHECK (periodicity IN ('periodic', 'cumulative')),
+    grain           VARCHAR NOT NULL CHECK (grain IN ('month', 'round')),
+    interval_method VARCHAR NOT NULL CHECK (interval_method IN ('wilson', 'poisson', 'none')),
+    n_unit          VARCHAR NOT NULL,  -- what the sample size n counts
+    source_table    VARCHAR NOT NULL,
+    query           VARCHAR NOT NULL,
+    disaggregations VARCHAR[] NOT NULL,
+    iris_code       VARCHAR,
+    baseline_value  DOUBLE,
+    baseline_date   DATE,
+    CHECK ((denominator_en IS NULL) = (denominator_fr IS NULL)),
+    CHECK ((baseline_value IS NULL) = (baseline_date IS NULL))
 );
 
 CREATE TABLE targets (

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from browser import wait_for_app
 
 PAGE_HEADINGS = {
-    "": "Overview", "sites_map": "Sites map", "trends": "Objective trends",
+    "": "Overview", "sites_map": "Sites map", "trends": "Objective trends", "supply": "Supply",
     "problem_sites": "Problem sites", "scenarios": "Funding scenarios",
     "methods": "Data & methods",
 }

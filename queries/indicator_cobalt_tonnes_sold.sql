@@ -1,4 +1,4 @@
--- indicator_cobalt_tonnes: one row per month; contained cobalt tonnes sold at the chosen
+-- indicator_cobalt_tonnes_sold: one row per month; contained cobalt tonnes sold at the chosen
 -- sites (numerator = value), n lots.
 -- level: aggregate
 SELECT month AS period,

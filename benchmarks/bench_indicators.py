@@ -1,0 +1,115 @@
+"""Indicator benchmarks (`python -m benchmarks.bench_indicators [--sector-db PATH]`).
+
+At sector scale (3,000 sites, 2 M interviews, 20 M lots), prints in one run:
+
+- each indicator query as the Objective trends page runs it (programme sites, the whole
+  period, unsplit), and the page's cost for each objective's key indicators and for all of
+  them (the Overview runs the key ones);
+- side by side, what the rollups and choices of this issue cost or buy: a survey share from
+  the site_round_head_gender rollup against the same share from the interviews, the Supply
+  view's buyer-month table from site_buyer_month against the lots, and the weighted median
+  income against an unweighted one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import time
+from pathlib import Path
+
+import duckdb
+
+from dashboard import db, indicator_views, indicators
+
+ROOT = Path(__file__).resolve().parents[1]
+START, END = dt.date(2020, 1, 1), dt.date(2026, 10, 31)
+SIDE_BY_SIDE = {
+    "households above living income, by round": (
+        "indicator_share_above_living_income",
+        """SELECT r.fielded_from, sum(sampling_weight) FILTER (WHERE income_mining_usd
+                  + income_non_mining_usd >= 193) / sum(sampling_weight), count(*)
+           FROM household_survey JOIN survey_rounds AS r USING (round_id)
+           WHERE site_id IN (SELECT site_id FROM sites WHERE programme_status = 'programme')
+           GROUP BY 1 ORDER BY 1"""),
+    "supply by buyer and month": (
+        "supply_by_buyer_month",
+        """SELECT date_trunc('month', sold_on), buyer, count(*), sum(cobalt_tonnes),
+                  sum(cobalt_tonnes) FILTER (WHERE meets_fair_criteria),
+                  sum(cobalt_tonnes * price_usd_per_t)
+           FROM supply
+           WHERE site_id IN (SELECT site_id FROM sites WHERE programme_status = 'programme')
+           GROUP BY ALL"""),
+    "median household income (weighted vs not)": (
+        "indicator_median_household_income",
+        """SELECT r.fielded_from, median(income_mining_usd + income_non_mining_usd), count(*)
+           FROM household_survey JOIN survey_rounds AS r USING (round_id)
+           WHERE site_id IN (SELECT site_id FROM sites WHERE programme_status = 'programme')
+           GROUP BY 1 ORDER BY 1"""),
+}
+
+
+def timed(function, repeat: int = 5) -> float:
+    """Median wall time in milliseconds of ``repeat`` warm runs (one warm-up first)."""
+    function()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def page_parameters(spec: indicator_views.Spec) -> dict:
+    start = indicators.load_start(spec.periodicity, spec.grain, START, START)
+    return indicator_views.query_parameters(spec, {"province": None, "site_id": None,
+                                                   "end": END}, start, "programme")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_indicators")
+    parser.add_argument("--sector-db", type=Path, default=ROOT / "data" / "sector.duckdb",
+                        help="a sector-scale database of this schema version (`make sector`)")
+    args = parser.parse_args()
+    os.environ["FCA_DB"] = str(args.sector_db)
+    db.reset()
+    try:
+        registry = db.run("indicator_registry")
+    except db.DatabaseUnavailable as error:
+        print(f"skipped: {error}")
+        return
+    specs = [indicator_views.spec_from_row(row) for row in registry.itertuples()]
+
+    print("sector scale, each indicator query as the trends page runs it, warm, median of 5 (ms):")
+    cost: dict[str, float] = {}
+    for spec in specs:
+        params = page_parameters(spec)
+        cost[spec.id] = timed(lambda: db.run(spec.query, **params))
+        print(f"  {spec.id:32s} {cost[spec.id]:8.1f}")
+
+    print("\nper objective: key indicators (what a tab opens with) and all its indicators (ms):")
+    for objective in indicator_views.OBJECTIVES:
+        ids = [s.id for s in specs if s.objective == objective]
+        key = sum(cost[s.id] for s in specs if s.objective == objective and s.headline)
+        print(f"  {objective:14s} key {key:8.1f}   all {sum(cost[i] for i in ids):8.1f}")
+    overview = sum(cost[s.id] for s in specs if s.headline)
+    print(f"  overview (every key indicator): {overview:.1f} ms, "
+          f"{sum(s.headline for s in specs)} queries")
+
+    print("\nrollup or choice of this issue vs the alternative (ms):")
+    with duckdb.connect(str(args.sector_db), read_only=True) as con:
+        for label, (query, other_sql) in SIDE_BY_SIDE.items():
+            spec = next((s for s in specs if s.query == query), None)
+            params = page_parameters(spec) if spec else {
+                "province": None, "site_id": None, "programme_status": "programme",
+                "start": START, "end": END}
+            ours = timed(lambda: db.run(query, **params))
+            other = timed(lambda: con.execute(other_sql).fetchall())
+            print(f"  {label:44s} ours {ours:8.1f}  other {other:8.1f}  "
+                  f"ratio {other / ours:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()

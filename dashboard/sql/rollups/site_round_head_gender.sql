@@ -1,0 +1,36 @@
+-- site_round_head_gender: one row per site, household survey round and gender of the head of
+-- household. Weighted sums (w_*) for population estimates, unweighted counts (n_*) for sample
+-- sizes; the survey indicators read this so they can be split by the head's gender. The living
+-- income benchmark is Anker's rural DRC 2021 value, USD 193 per family per month.
+CREATE TABLE site_round_head_gender AS
+WITH households AS (
+    SELECT *,
+           income_mining_usd + income_non_mining_usd AS income_usd,
+           (income_mining_usd + income_non_mining_usd) >= 193.0 AS above_living_income
+    FROM household_survey
+)
+SELECT
+    site_id,
+    round_id,
+    head_gender,
+    count(*) AS n_households,
+    sum(sampling_weight) AS w_households,
+    sum(sampling_weight * income_usd) AS w_income_usd,
+    sum(sampling_weight * income_non_mining_usd) AS w_income_non_mining_usd,
+    sum(sampling_weight * income_women_usd) AS w_income_women_usd,
+    count(*) FILTER (WHERE above_living_income) AS n_above_living_income,
+    coalesce(sum(sampling_weight) FILTER (WHERE above_living_income), 0) AS w_above_living_income,
+    count(*) FILTER (WHERE vsla_member) AS n_vsla_members,
+    coalesce(sum(sampling_weight) FILTER (WHERE vsla_member), 0) AS w_vsla_members,
+    coalesce(sum(sampling_weight * savings_usd) FILTER (WHERE vsla_member), 0)
+        AS w_vsla_savings_usd,
+    count(*) FILTER (WHERE food_insecure) AS n_food_insecure,
+    coalesce(sum(sampling_weight) FILTER (WHERE food_insecure), 0) AS w_food_insecure,
+    sum(children_5_17) AS n_children_5_17,
+    sum(sampling_weight * children_5_17) AS w_children_5_17,
+    sum(sampling_weight * children_in_school) AS w_children_in_school,
+    sum(sampling_weight * children_in_mining) AS w_children_in_mining,
+    sum(sampling_weight * children_hazardous) AS w_children_hazardous
+FROM households
+GROUP BY site_id, round_id, head_gender
+ORDER BY site_id, round_id, head_gender

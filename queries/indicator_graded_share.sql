@@ -1,0 +1,13 @@
+-- indicator_graded_share: one row per month; cobalt tonnes sold in independently graded lots
+-- (numerator) over all cobalt tonnes sold (denominator), n lots, at the chosen sites.
+-- level: aggregate
+SELECT month AS period,
+       sum(graded_cobalt_tonnes) AS numerator,
+       sum(cobalt_tonnes) AS denominator,
+       sum(graded_cobalt_tonnes) / nullif(sum(cobalt_tonnes), 0) AS value,
+       sum(lots) AS n
+FROM site_month
+WHERE site_id IN (SELECT site_id FROM chosen_sites($province, $site_id, $programme_status))
+  AND month BETWEEN $start AND $end
+GROUP BY month
+ORDER BY month

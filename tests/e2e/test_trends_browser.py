@@ -1,0 +1,39 @@
+"""Objective trends in a real browser: a split chosen on screen redraws the chart, and the
+CSV the browser downloads is the chart's data."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+from playwright.sync_api import expect
+
+from browser import wait_for_app
+
+
+def test_split_by_sex_then_download_the_chart_data(page, server, screenshot):
+    page.goto(f"{server.url}/trends?objective=2+%C2%B7+Child+labour")
+    wait_for_app(page)
+    cases = page.locator("[data-testid='stPlotlyChart']").nth(2)
+    expect(cases).to_contain_text("Programme sites")
+
+    page.get_by_role("combobox", name="Split by").click()
+    page.get_by_role("option", name="Sex", exact=True).click()
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"split=Sex"))
+    cases = page.locator("[data-testid='stPlotlyChart']").nth(2)
+    expect(cases).to_contain_text("Girls")
+    expect(cases).to_contain_text("Boys")
+    screenshot("trends-child-labour-by-sex")
+
+    data_view = page.get_by_test_id("stExpander").nth(2)
+    data_view.get_by_text("Data behind this chart").click()
+    expect(data_view.get_by_test_id("stDataFrame")).to_be_visible()
+    with page.expect_download() as download:
+        data_view.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    data = pd.read_csv(io.StringIO(open(download.value.path(), encoding="utf-8").read()))
+    actual = data[data["series"] == "actual"]
+    assert set(actual["group"]) == {"Girls", "Boys"}
+    assert download.value.suggested_filename == "cases_resolved_sex.csv"
+    assert {"baseline", "target", "target_path"} <= set(data["series"])
