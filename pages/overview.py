@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import i18n, indicators, ui
+from dashboard import i18n, indicators, ui, watchlist
+from dashboard.screening_rules import ScreeningConfigError
 
 OBJECTIVES = ("fair_cobalt", "child_labour", "income")
 
@@ -11,6 +12,17 @@ language = ui.language()
 st.title(ui.t("overview.title"))
 st.caption(ui.t("overview.caption", start=i18n.month(filters.start, language),
                 end=i18n.month(filters.end, language)))
+
+# Problem sites (issue 6): how many sites the watchlist flags, with a link to it.
+try:
+    flags = watchlist.counts(watchlist.screen(ui.load, min(filters.end, ui.as_of())),
+                             filters.province, filters.site_id)
+    st.page_link(str(ui.PAGES_DIR / "problem_sites.py"), icon=":material/warning:",
+                 label=ui.t("screening.overview_count", n=flags.sites, new=flags.new,
+                            high=flags.by_severity.get("high", 0), days=flags.days)
+                 if flags.sites else ui.t("screening.overview_none"))
+except ScreeningConfigError as error:
+    st.warning(ui.t("screening.config_error", detail=str(error)), icon=":material/error:")
 
 registry = ui.load("indicator_registry")
 for objective in OBJECTIVES:
