@@ -26,6 +26,8 @@ from scipy import stats
 RULES_TOML = Path(__file__).parent / "registry" / "screening_rules.toml"
 LANGUAGES = ("en", "fr")
 FINDING_COLUMNS = ["site_id", "since", "evidence"]
+# computed ratios are compared with thresholds up to rounding: 0.5 - 0.4 is a drop of 0.1
+TOLERANCE = 1e-9
 
 
 class ScreeningConfigError(ValueError):
@@ -165,7 +167,7 @@ class ChildrenLastVisit(Rule):
         visits = _until(data.visits, "visited_on", as_of).sort_values(["site_id", "visited_on"])
         rate = _per_1000(visits["children_under_15"], visits["workers"])
         meets = pd.Series((visits["children_under_15"] >= self.min_children).to_numpy()
-                          & (rate >= self.min_per_1000_workers), index=visits.index)
+                          & (rate >= self.min_per_1000_workers - TOLERANCE), index=visits.index)
         since = trailing_run_start(visits, meets, "visited_on")
         last = _last_per_site(visits, "visited_on")
         rows = []
@@ -253,7 +255,7 @@ class IncomeFalling(Rule):
                 continue
             before, after = group.iloc[-2], group.iloc[-1]
             change = float(np.exp(after["mean_log_income"] - before["mean_log_income"]) - 1)
-            if change > -self.min_drop:
+            if change > -self.min_drop + TOLERANCE:
                 continue
             p_value = welch_p_value_of_fall(before, after)
             if p_value <= self.max_p_value:
@@ -293,7 +295,8 @@ class DeepPits(Rule):
     def check(self, data, as_of):
         visits = _until(data.visits, "visited_on", as_of).sort_values(["site_id", "visited_on"])
         share = visits["pits_over_30m"] / visits["active_pits"].where(visits["active_pits"] > 0)
-        meets = (visits["pits_over_30m"] >= self.min_pits) & (share >= self.min_share_of_pits)
+        meets = ((visits["pits_over_30m"] >= self.min_pits)
+                 & (share >= self.min_share_of_pits - TOLERANCE))
         since = trailing_run_start(visits, meets.fillna(False), "visited_on")
         last = _last_per_site(visits, "visited_on")
         rows = []
@@ -326,7 +329,7 @@ class FairShareDropping(Rule):
     """The share of cobalt tonnes meeting the Fair Cobalt criteria over the last
     ``recent_months`` months is at least ``min_drop_points`` below its share over the
     ``reference_months`` before, with at least ``min_tonnes`` sold in each. ``since``: the
-    first month of the run of months up to now below the reference minus the drop."""
+    first month of the run of months up to now whose share was that far below the reference."""
 
     recent_months: PositiveInt
     reference_months: PositiveInt
@@ -353,7 +356,7 @@ class FairShareDropping(Rule):
                     & (both["cobalt_tonnes_recent"] > 0) & (both["cobalt_tonnes_reference"] > 0)]
         recent = both["fair_cobalt_tonnes_recent"] / both["cobalt_tonnes_recent"]
         reference = both["fair_cobalt_tonnes_reference"] / both["cobalt_tonnes_reference"]
-        dropped = both.index[(reference - recent) >= self.min_drop_points]
+        dropped = both.index[(reference - recent) >= self.min_drop_points - TOLERANCE]
         rows = []
         for site_id in dropped:
             rows.append({"site_id": site_id,
@@ -372,7 +375,7 @@ class FairShareDropping(Rule):
                       & (months["month"] <= last) & (months["cobalt_tonnes"] > 0)]
         site = site.sort_values("month")
         meets = (site["fair_cobalt_tonnes"] / site["cobalt_tonnes"]
-                 < reference_share - self.min_drop_points)
+                 <= reference_share - self.min_drop_points + TOLERANCE)
         run = trailing_run_start(site, meets, "month")
         return _date(run.get(site_id))
 
@@ -399,7 +402,7 @@ class CasesOverdue(Rule):
                        & (cases["identified_on"] <= cohort_to)]
         sums = cohort.groupby("site_id")[["cases", "open_cases"]].sum()
         share = sums["open_cases"] / sums["cases"]
-        late = sums[(sums["cases"] >= self.min_cases) & (share >= self.min_share)]
+        late = sums[(sums["cases"] >= self.min_cases) & (share >= self.min_share - TOLERANCE)]
         first_open = cohort[cohort["open_cases"] > 0].groupby("site_id")["identified_on"].min()
         rows = []
         for site_id, row in late.iterrows():
@@ -559,8 +562,10 @@ class Config:
         return max([365, *days])
 
 
-def load_config(path: Path = RULES_TOML) -> Config:
-    """Read and check the rules file; raise ``ScreeningConfigError`` naming what is wrong."""
+def load_config(path: Path | None = None) -> Config:
+    """Read and check the rules file (``RULES_TOML`` by default); raise
+    ``ScreeningConfigError`` naming what is wrong."""
+    path = path or RULES_TOML
     try:
         raw = tomllib.loads(Path(path).read_text())
     except (OSError, tomllib.TOMLDecodeError) as error:

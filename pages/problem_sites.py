@@ -1,5 +1,6 @@
 """Problem sites: the sites that need a visit or a decision, ranked, and why."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import i18n, screening_charts, ui, watchlist
@@ -58,6 +59,7 @@ with watch_tab:
             trend=shown["trend_arrow"] + " "
             + shown["trend"].map(lambda t: ui.t(f"screening.trend.{t}")),
             reasons=shown["reasons"].map(" • ".join),
+            since=pd.to_datetime(shown["since"]),
             profile=shown["site_id"].map(watchlist.profile_url))
         selection = st.dataframe(
             view[["rank", "name", "profile", "province", "severity_name", "trend", "since",
