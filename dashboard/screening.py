@@ -302,7 +302,8 @@ def fit_beta_binomial(events, n) -> tuple[float, float]:
 
     def negative_log_likelihood(log_ab: np.ndarray) -> float:
         a, b = np.exp(log_ab)
-        return -float(np.sum(stats.betabinom.logpmf(events, n, a, b)))
+        # log BetaBinom(x; n, a, b) without the binomial coefficient, which does not vary
+        return -float(np.sum(special.betaln(events + a, n - events + b) - special.betaln(a, b)))
 
     alpha, beta = _fit(negative_log_likelihood, start)
     return float(alpha), float(beta)
@@ -330,7 +331,11 @@ def fit_poisson_gamma(events, exposure) -> tuple[float, float]:
 
     def negative_log_likelihood(log_sr: np.ndarray) -> float:
         shape, rate = np.exp(log_sr)
-        return -float(np.sum(stats.nbinom.logpmf(events, shape, rate / (rate + exposure))))
+        # log NegBin(y; shape, rate / (rate + E)), dropping the log(y!) that does not vary
+        log_pmf = (special.gammaln(shape + events) - special.gammaln(shape)
+                   + shape * np.log(rate / (rate + exposure))
+                   + events * np.log(exposure / (rate + exposure)))
+        return -float(np.sum(log_pmf))
 
     shape, rate = _fit(negative_log_likelihood, start)
     return float(shape), float(rate)

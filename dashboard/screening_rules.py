@@ -135,15 +135,15 @@ class FatalIncident(Rule):
         incidents = data.fatal_incidents
         days_ago = (_day(as_of) - incidents["occurred_on"]).dt.days
         recent = incidents[(days_ago >= 0) & (days_ago <= self.window_days)]
-        rows = []
-        for site_id, group in recent.sort_values("occurred_on").groupby("site_id"):
-            latest = group.iloc[-1]
-            rows.append({"site_id": site_id, "since": _date(group["occurred_on"].min()),
-                         "evidence": {"fatalities": int(group["fatalities"].sum()),
-                                      "incidents": len(group),
-                                      "latest": _date(latest["occurred_on"]),
-                                      "kind": latest["kind"]}})
-        return _findings(rows)
+        sites = recent.sort_values(["site_id", "occurred_on"]).groupby("site_id").agg(
+            first=("occurred_on", "min"), latest=("occurred_on", "last"),
+            kind=("kind", "last"), fatalities=("fatalities", "sum"),
+            incidents=("occurred_on", "size"))
+        return _findings([
+            {"site_id": site.Index, "since": _date(site.first),
+             "evidence": {"fatalities": int(site.fatalities), "incidents": int(site.incidents),
+                          "latest": _date(site.latest), "kind": site.kind}}
+            for site in sites.itertuples()])
 
 
 def _per_1000(children, workers):
@@ -192,18 +192,22 @@ class ChildrenRising(Rule):
     def check(self, data, as_of):
         visits = _until(data.visits, "visited_on", as_of)
         visits = visits[visits["workers"] > 0].sort_values(["site_id", "visited_on"])
+        last = visits.groupby("site_id").tail(self.visits)
+        last = last.assign(rate=_per_1000(last["children_under_15"], last["workers"]))
+        by_site = last.groupby("site_id")
+        step = by_site["rate"].diff()
+        rising = (step.isna() | (step > 0)).groupby(last["site_id"]).all()
+        enough = by_site.size() == self.visits
+        final = by_site["children_under_15"].last() >= self.min_children
+        chosen = rising.index[rising & enough & final]
         rows = []
-        for site_id, group in visits.groupby("site_id"):
-            last = group.tail(self.visits)
-            if len(last) < self.visits or last["children_under_15"].iloc[-1] < self.min_children:
-                continue
-            rates = _per_1000(last["children_under_15"], last["workers"])
-            if np.all(np.diff(rates) > 0):
-                rows.append({"site_id": site_id, "since": _date(last["visited_on"].iloc[0]),
-                             "evidence": {"series_per_1000": [float(r) for r in rates],
-                                          "first_visit": _date(last["visited_on"].iloc[0]),
-                                          "last_visit": _date(last["visited_on"].iloc[-1]),
-                                          "children": int(last["children_under_15"].iloc[-1])}})
+        for site_id, group in last[last["site_id"].isin(chosen)].groupby("site_id"):
+            first_visit = _date(group["visited_on"].iloc[0])
+            rows.append({"site_id": site_id, "since": first_visit,
+                         "evidence": {"series_per_1000": group["rate"].astype(float).tolist(),
+                                      "first_visit": first_visit,
+                                      "last_visit": _date(group["visited_on"].iloc[-1]),
+                                      "children": int(group["children_under_15"].iloc[-1])}})
         return _findings(rows)
 
 
@@ -216,19 +220,17 @@ class VisitOverdue(Rule):
 
     def check(self, data, as_of):
         visits = _until(data.visits, "visited_on", as_of)
-        last = visits.groupby("site_id")["visited_on"].max()
-        rows = []
-        for site_id in data.sites["site_id"]:
-            if site_id not in last.index:
-                rows.append({"site_id": site_id, "since": None,
-                             "evidence": {"variant": "missing", "as_of": as_of}})
-                continue
-            days = (_day(as_of) - last[site_id]).days
-            if days > self.max_days:
-                since = last[site_id] + pd.Timedelta(days=self.max_days + 1)
-                rows.append({"site_id": site_id, "since": _date(since),
-                             "evidence": {"last_visit": _date(last[site_id]), "days": days,
-                                          "as_of": as_of}})
+        last = visits.groupby("site_id")["visited_on"].max().reindex(data.sites["site_id"])
+        days = (_day(as_of) - last).dt.days
+        rows = [{"site_id": site_id, "since": None,
+                 "evidence": {"variant": "missing", "as_of": as_of}}
+                for site_id in last.index[last.isna()]]
+        overdue = days[days > self.max_days]
+        rows += [{"site_id": site_id,
+                  "since": _date(last[site_id] + pd.Timedelta(days=self.max_days + 1)),
+                  "evidence": {"last_visit": _date(last[site_id]), "days": int(overdue[site_id]),
+                               "as_of": as_of}}
+                 for site_id in overdue.index]
         return _findings(rows)
 
 
@@ -249,38 +251,43 @@ class IncomeFalling(Rule):
     def check(self, data, as_of):
         rounds = _until(data.survey, "fielded_to", as_of)
         rounds = rounds[rounds["households"] >= self.min_households]
+        last_two = rounds.sort_values(["site_id", "fielded_to"]).groupby("site_id").tail(2)
+        before = last_two.groupby("site_id").nth(0).set_index("site_id")
+        after = last_two.groupby("site_id").nth(1).set_index("site_id")
+        before = before.loc[after.index]
+        change = np.exp(after["mean_log_income"] - before["mean_log_income"]) - 1
+        p_value = pd.Series(welch_p_value_of_fall(before, after), index=after.index)
+        fell = (change <= -self.min_drop + TOLERANCE) & (p_value <= self.max_p_value)
         rows = []
-        for site_id, group in rounds.sort_values("fielded_to").groupby("site_id"):
-            if len(group) < 2:
-                continue
-            before, after = group.iloc[-2], group.iloc[-1]
-            change = float(np.exp(after["mean_log_income"] - before["mean_log_income"]) - 1)
-            if change > -self.min_drop + TOLERANCE:
-                continue
-            p_value = welch_p_value_of_fall(before, after)
-            if p_value <= self.max_p_value:
-                rows.append({"site_id": site_id, "since": _date(after["fielded_from"]),
-                             "evidence": {"before_usd": float(before["median_income_usd"]),
-                                          "before_round": before["label"],
-                                          "before_n": int(before["households"]),
-                                          "after_usd": float(after["median_income_usd"]),
-                                          "after_round": after["label"],
-                                          "after_n": int(after["households"]),
-                                          "change_share": change, "p_value": p_value}})
+        for site_id in after.index[fell]:
+            was, now = before.loc[site_id], after.loc[site_id]
+            rows.append({"site_id": site_id, "since": _date(now["fielded_from"]),
+                         "evidence": {"before_usd": float(was["median_income_usd"]),
+                                      "before_round": was["label"],
+                                      "before_n": int(was["households"]),
+                                      "after_usd": float(now["median_income_usd"]),
+                                      "after_round": now["label"],
+                                      "after_n": int(now["households"]),
+                                      "change_share": float(change[site_id]),
+                                      "p_value": float(p_value[site_id])}})
         return _findings(rows)
 
 
-def welch_p_value_of_fall(before, after) -> float:
+def welch_p_value_of_fall(before, after):
     """One-sided Welch t-test p-value that mean log income fell from ``before`` to ``after``.
 
-    Both are rows with ``mean_log_income, sd_log_income, households`` (Welch 1947; scipy's
-    ``ttest_ind_from_stats`` with ``equal_var=False, alternative="less"``).
+    Both are rows (or frames, aligned) with ``mean_log_income, sd_log_income, households``
+    (Welch 1947; scipy's ``ttest_ind_from_stats`` with ``equal_var=False, alternative="less"``).
     """
+    def values(row, column):
+        return np.asarray(row[column], dtype=float)
+
     result = stats.ttest_ind_from_stats(
-        after["mean_log_income"], after["sd_log_income"], after["households"],
-        before["mean_log_income"], before["sd_log_income"], before["households"],
+        values(after, "mean_log_income"), values(after, "sd_log_income"),
+        values(after, "households"), values(before, "mean_log_income"),
+        values(before, "sd_log_income"), values(before, "households"),
         equal_var=False, alternative="less")
-    return float(result.pvalue)
+    return result.pvalue
 
 
 class DeepPits(Rule):
@@ -357,11 +364,11 @@ class FairShareDropping(Rule):
         recent = both["fair_cobalt_tonnes_recent"] / both["cobalt_tonnes_recent"]
         reference = both["fair_cobalt_tonnes_reference"] / both["cobalt_tonnes_reference"]
         dropped = both.index[(reference - recent) >= self.min_drop_points - TOLERANCE]
+        since = self._since(data.months, reference[dropped], reference_window[0],
+                            recent_window[1])
         rows = []
         for site_id in dropped:
-            rows.append({"site_id": site_id,
-                         "since": self._since(data.months, site_id, reference[site_id],
-                                              reference_window[0], recent_window[1]),
+            rows.append({"site_id": site_id, "since": _date(since.get(site_id)),
                          "evidence": {"recent_share": float(recent[site_id]),
                                       "recent_tonnes": float(both.at[site_id, "cobalt_tonnes_recent"]),
                                       "recent_months": self.recent_months,
@@ -370,14 +377,15 @@ class FairShareDropping(Rule):
                                       "reference_months": self.reference_months}})
         return _findings(rows)
 
-    def _since(self, months, site_id, reference_share, first, last) -> dt.date | None:
-        site = months[(months["site_id"] == site_id) & (months["month"] >= first)
-                      & (months["month"] <= last) & (months["cobalt_tonnes"] > 0)]
-        site = site.sort_values("month")
-        meets = (site["fair_cobalt_tonnes"] / site["cobalt_tonnes"]
-                 <= reference_share - self.min_drop_points + TOLERANCE)
-        run = trailing_run_start(site, meets, "month")
-        return _date(run.get(site_id))
+    def _since(self, months, reference_share: pd.Series, first, last) -> pd.Series:
+        if reference_share.empty:
+            return pd.Series(dtype="datetime64[us]")
+        sites = months[months["site_id"].isin(reference_share.index)
+                       & (months["month"] >= first) & (months["month"] <= last)
+                       & (months["cobalt_tonnes"] > 0)].sort_values(["site_id", "month"])
+        threshold = sites["site_id"].map(reference_share.astype(float)) - self.min_drop_points
+        meets = sites["fair_cobalt_tonnes"] / sites["cobalt_tonnes"] <= threshold + TOLERANCE
+        return trailing_run_start(sites, meets, "month")
 
 
 class CasesOverdue(Rule):

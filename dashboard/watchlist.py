@@ -125,9 +125,8 @@ def screen(load: Callable[..., pd.DataFrame], as_of: dt.date,
 def _site_scores(evaluation: Evaluation) -> pd.DataFrame:
     flags = evaluation.flags
     if flags.empty:
-        return pd.DataFrame(columns=["top_weight", "score", "flags"]).rename_axis("site_id")
-    return flags.groupby("site_id").agg(top_weight=("weight", "max"), score=("weight", "sum"),
-                                        flags=("check", list))
+        return pd.DataFrame(columns=["top_weight", "score"]).rename_axis("site_id")
+    return flags.groupby("site_id").agg(top_weight=("weight", "max"), score=("weight", "sum"))
 
 
 def _evidence_strength(evaluation: Evaluation) -> pd.Series:
@@ -162,38 +161,31 @@ def ranked(result: Screening, language: str) -> pd.DataFrame:
     now, before = _site_scores(result.now), _site_scores(result.before)
     if now.empty:
         return pd.DataFrame(columns=RANKED_COLUMNS)
-    strength = _evidence_strength(result.now).reindex(now.index).fillna(0.0)
+    flags = _ordered(result.now.flags)
+    names = {check: config.name(check, language) for check in flags["check"].unique()}
+    per_site = flags.assign(
+        name=flags["check"].map(names),
+        reason=[reason(config, flag, language) for flag in flags.itertuples()],
+        since=pd.to_datetime(flags["since"]),
+    ).groupby("site_id", sort=False).agg(checks=("check", list), flags=("name", list),
+                                         reasons=("reason", list), since=("since", "min"))
     sites = result.sites.set_index("site_id")
-    flags = result.now.flags
-    table = now.assign(
-        evidence=strength,
-        before_score=before["score"].reindex(now.index),
-        name=sites["name"].reindex(now.index),
-    ).reset_index()
-    table["trend"] = [trend(s, b) for s, b in zip(table["score"], table["before_score"])]
+    table = now.join(per_site).join(sites[["name", "province", "programme_status", "lat",
+                                           "lon"]])
+    table["evidence"] = _evidence_strength(result.now).reindex(table.index).fillna(0.0)
+    before_score = before["score"].reindex(table.index)
+    table["trend"] = [trend(s, b) for s, b in zip(table["score"], before_score)]
     table = table.sort_values(["top_weight", "score", "evidence", "name"],
                               ascending=[False, False, False, True], kind="stable")
     severity_by_weight = {s.weight: key for key, s in config.severities.items()}
-    rows = []
-    for rank, row in enumerate(table.itertuples(), start=1):
-        site_flags = _ordered(flags[flags["site_id"] == row.site_id])
-        since = pd.to_datetime(site_flags["since"]).min()
-        severity = severity_by_weight[row.top_weight]
-        rows.append({
-            "rank": rank, "site_id": row.site_id, "name": row.name,
-            "province": sites.at[row.site_id, "province"],
-            "programme_status": sites.at[row.site_id, "programme_status"],
-            "severity": severity,
-            "severity_name": getattr(config.severities[severity], f"name_{language}"),
-            "score": int(row.score), "checks": list(site_flags["check"]),
-            "flags": [config.name(c, language) for c in site_flags["check"]],
-            "since": None if pd.isna(since) else since.date(),
-            "trend": row.trend, "trend_arrow": TRENDS[row.trend],
-            "evidence": float(row.evidence),
-            "reasons": [reason(config, f, language) for f in site_flags.itertuples()],
-            "lat": sites.at[row.site_id, "lat"], "lon": sites.at[row.site_id, "lon"],
-        })
-    return pd.DataFrame(rows, columns=RANKED_COLUMNS)
+    table["severity"] = table["top_weight"].map(severity_by_weight)
+    table["severity_name"] = table["severity"].map(
+        lambda key: getattr(config.severities[key], f"name_{language}"))
+    table["trend_arrow"] = table["trend"].map(TRENDS)
+    table["since"] = [None if pd.isna(day) else day.date() for day in table["since"]]
+    table["score"] = table["score"].astype(int)
+    table["rank"] = range(1, len(table) + 1)
+    return table.rename_axis("site_id").reset_index()[RANKED_COLUMNS]
 
 
 RANKED_COLUMNS = ["rank", "site_id", "name", "province", "programme_status", "severity",
