@@ -6,8 +6,9 @@ and measure of the rules file on the evaluation date and on the date ``trend_day
 and returns a ``Screening``. From it:
 
 - ``ranked(screening, language)``: one row per flagged site, the most urgent first;
-- ``site_flags(screening, site_id, language)``: one site's open flags with their reasons (the
-  site profile shows these);
+- ``site_flags(screening, site_id, language)``: one site's open flags with their reasons;
+  ``open_flags(load, site_id, as_of, language)`` screens and returns them in one call (for the
+  site profile);
 - ``counts(screening)``: how many sites are flagged, by severity (the Overview shows these);
 - ``to_csv(table)``: the list as a CSV file, with the reasons.
 
@@ -39,7 +40,7 @@ QUERIES = {
     "cases": "screening_case_cohorts",
 }
 FLAG_COLUMNS = ["site_id", "check", "source", "severity", "weight", "since", "evidence"]
-TRENDS = {"new": "↑", "worse": "↗", "same": "→", "better": "↘"}
+TRENDS = {"new": "↑", "worse": "↗", "same": "→", "better": "↘", "unknown": "·"}
 # severity as a shape as well as a word, readable without colour
 SEVERITY_MARKS = {"high": "●●●", "medium": "●●○", "low": "●○○"}
 
@@ -63,12 +64,13 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class Screening:
-    """The evaluation on ``now.as_of`` and on the earlier day the trend compares with."""
+    """The evaluation on ``now.as_of`` and on the earlier day the trend compares with
+    (``before`` is None when the data start after that day: there is nothing to compare)."""
 
     config: Config
     sites: pd.DataFrame
     now: Evaluation
-    before: Evaluation
+    before: Evaluation | None
 
 
 def evaluate(data: ScreeningData, as_of: dt.date, config: Config) -> Evaluation:
@@ -116,8 +118,8 @@ def screen(load: Callable[..., pd.DataFrame], as_of: dt.date,
     lookback = config.lookback_days()
     now_data = load_data(load, as_of, lookback)
     before_data = load_data(load, earlier, lookback)
-    return Screening(config, now_data.sites, evaluate(now_data, as_of, config),
-                     evaluate(before_data, earlier, config))
+    before = evaluate(before_data, earlier, config) if len(before_data.visits) else None
+    return Screening(config, now_data.sites, evaluate(now_data, as_of, config), before)
 
 
 # -- the ranked list ------------------------------------------------------------------------
@@ -127,6 +129,12 @@ def _site_scores(evaluation: Evaluation) -> pd.DataFrame:
     if flags.empty:
         return pd.DataFrame(columns=["top_weight", "score"]).rename_axis("site_id")
     return flags.groupby("site_id").agg(top_weight=("weight", "max"), score=("weight", "sum"))
+
+
+def _before_scores(result: Screening) -> pd.DataFrame:
+    if result.before is None:
+        return pd.DataFrame(columns=["top_weight", "score"]).rename_axis("site_id")
+    return _site_scores(result.before)
 
 
 def _evidence_strength(evaluation: Evaluation) -> pd.Series:
@@ -140,8 +148,11 @@ def _evidence_strength(evaluation: Evaluation) -> pd.Series:
     return pd.concat(parts).groupby("site_id")["probability_worse"].max()
 
 
-def trend(now_score: float, before_score: float | None) -> str:
-    """'new' (not flagged before), 'worse', 'same' or 'better' than ``trend_days`` earlier."""
+def trend(now_score: float, before_score: float | None, compared: bool = True) -> str:
+    """'new' (not flagged before), 'worse', 'same' or 'better' than ``trend_days`` earlier;
+    'unknown' when there was no data to compare with (``compared`` False)."""
+    if not compared:
+        return "unknown"
     if before_score is None or pd.isna(before_score) or before_score == 0:
         return "new"
     if now_score > before_score:
@@ -158,7 +169,7 @@ def ranked(result: Screening, language: str) -> pd.DataFrame:
     ``reasons`` (one line per flag), ``lat, lon``.
     """
     config = result.config
-    now, before = _site_scores(result.now), _site_scores(result.before)
+    now, before = _site_scores(result.now), _before_scores(result)
     if now.empty:
         return pd.DataFrame(columns=RANKED_COLUMNS)
     flags = _ordered(result.now.flags)
@@ -174,7 +185,8 @@ def ranked(result: Screening, language: str) -> pd.DataFrame:
                                            "lon"]])
     table["evidence"] = _evidence_strength(result.now).reindex(table.index).fillna(0.0)
     before_score = before["score"].reindex(table.index)
-    table["trend"] = [trend(s, b) for s, b in zip(table["score"], before_score)]
+    table["trend"] = [trend(s, b, result.before is not None)
+                      for s, b in zip(table["score"], before_score)]
     table = table.sort_values(["top_weight", "score", "evidence", "name"],
                               ascending=[False, False, False, True], kind="stable")
     severity_by_weight = {s.weight: key for key, s in config.severities.items()}
@@ -230,6 +242,16 @@ def site_flags(result: Screening, site_id: str, language: str) -> pd.DataFrame:
     })
 
 
+def open_flags(load: Callable[..., pd.DataFrame], site_id: str, as_of: dt.date,
+               language: str, config: Config | None = None) -> pd.DataFrame:
+    """One site's open flags on ``as_of`` with their reasons, for the site profile.
+
+    The statistics compare the site with all sites, so every site is screened; the queries go
+    through ``load`` (``dashboard.ui.load`` caches them). Columns as ``site_flags``.
+    """
+    return site_flags(screen(load, as_of, config), site_id, language)
+
+
 @dataclass(frozen=True)
 class Counts:
     """Flagged sites, by severity; ``new`` and ``resolved`` compare with ``days`` earlier."""
@@ -237,28 +259,29 @@ class Counts:
     days: int
     sites: int
     by_severity: dict[str, int]
-    new: int
-    resolved: int
+    new: int | None
+    resolved: int | None
 
 
 def counts(result: Screening, province: str | None = None,
            site_id: str | None = None) -> Counts:
     """Flagged sites now (in ``province`` and ``site_id``; None: all), by their most severe
     flag, how many are new since the earlier day and how many were flagged then and are not
-    now."""
+    now (None when there are no data to compare with)."""
     chosen = result.sites
     if province:
         chosen = chosen[chosen["province"] == province]
     if site_id:
         chosen = chosen[chosen["site_id"] == site_id]
-    now, before = (_site_scores(e).reindex(chosen["site_id"]).dropna(subset=["score"])
-                   for e in (result.now, result.before))
+    now, before = (scores.reindex(chosen["site_id"]).dropna(subset=["score"])
+                   for scores in (_site_scores(result.now), _before_scores(result)))
     by_weight = now["top_weight"].value_counts()
     by_severity = {key: int(by_weight.get(s.weight, 0))
                    for key, s in result.config.severities.items()}
     return Counts(days=result.config.settings.trend_days, sites=len(now), by_severity=by_severity,
-                  new=len(now.index.difference(before.index)),
-                  resolved=len(before.index.difference(now.index)))
+                  new=len(now.index.difference(before.index)) if result.before else None,
+                  resolved=(len(before.index.difference(now.index)) if result.before
+                            else None))
 
 
 def measure_table(assessment: screening.Assessment, sites: pd.DataFrame,

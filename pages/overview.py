@@ -18,8 +18,8 @@ try:
     flags = watchlist.counts(watchlist.screen(ui.load, min(filters.end, ui.as_of())),
                              filters.province, filters.site_id)
     st.page_link(str(ui.PAGES_DIR / "problem_sites.py"), icon=":material/warning:",
-                 label=ui.t("screening.overview_count", n=flags.sites, new=flags.new,
-                            high=flags.by_severity.get("high", 0), days=flags.days)
+                 label=ui.t("screening.overview_count", n=flags.sites,
+                            high=flags.by_severity.get("high", 0))
                  if flags.sites else ui.t("screening.overview_none"))
 except ScreeningConfigError as error:
     st.warning(ui.t("screening.config_error", detail=str(error)), icon=":material/error:")

@@ -158,6 +158,5 @@ def test_the_overview_shows_the_flag_count(demo):
     assert not at.exception
     link = at.get("page_link")[0]
     assert link.value == (f"**{counts.sites}** sites need attention, "
-                          f"**{counts.by_severity['high']}** with a high-severity flag "
-                          f"({counts.new} new in the last 90 days)")
+                          f"**{counts.by_severity['high']}** with a high-severity flag")
     assert counts.sites > 0 and link.proto.page.endswith("problem_sites")

@@ -63,8 +63,8 @@ def test_reasons_and_names_in_french():
 
 def test_trend_compares_with_the_earlier_screening():
     assert [watchlist.trend(4, None), watchlist.trend(4, 0), watchlist.trend(4, 2),
-            watchlist.trend(4, 4), watchlist.trend(2, 4)] == ["new", "new", "worse", "same",
-                                                              "better"]
+            watchlist.trend(4, 4), watchlist.trend(2, 4), watchlist.trend(4, 2, False)] == [
+        "new", "new", "worse", "same", "better", "unknown"]
     # S1's fatal incident happened 10 days ago: 90 days earlier S1 was not on the list
     result = screening_of(three_sites(fatal_incidents=incident(10, 2)))
     trends = watchlist.ranked(result, "en").set_index("site_id")["trend"]
@@ -218,3 +218,26 @@ def test_the_demo_watchlist_finds_the_planted_stories(demo_screening):
     assert "visit_overdue" in checks_of(table, "Tenke")          # visits stop in June 2026
     assert "cases_overdue" in checks_of(table, "Musompo")        # slow child-labour cases
     assert len(table) < len(demo_screening.sites) / 2            # not every site
+
+
+def test_no_trend_when_the_data_start_after_the_earlier_day(use_db, fixture_db):
+    use_db(fixture_db)
+    result = watchlist.screen(fetch, screening_fixture.FIRST_MONTH + dt.timedelta(days=40))
+    assert result.before is None
+    counts = watchlist.counts(result)
+    assert counts.new is None and counts.resolved is None
+    data = three_sites(fatal_incidents=incident(10, 2))
+    alone = watchlist.Screening(CONFIG, data.sites, watchlist.evaluate(data, AS_OF, CONFIG), None)
+    table = watchlist.ranked(alone, "en")
+    assert len(table) == 2 and set(table["trend"]) == {"unknown"}
+
+
+def test_open_flags_of_one_site_for_its_profile(use_db, fixture_db):
+    use_db(fixture_db)
+    flags = watchlist.open_flags(fetch, screening_fixture.PLANTED, screening_fixture.AS_OF, "en")
+    assert flags["severity"].iloc[0] == "high"
+    assert {"fatal_incident", "children_seen_per_1000"} <= set(flags["check"])
+    assert list(flags.columns) == ["check", "name", "source", "severity", "severity_name",
+                                   "since", "reason"]
+    assert watchlist.open_flags(fetch, screening_fixture.CHANCE, screening_fixture.AS_OF,
+                                "en").empty
