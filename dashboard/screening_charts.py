@@ -69,9 +69,10 @@ def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
     figure.update_layout(
         title=title, xaxis=dict(title=x_title, type="log"),
         yaxis=dict(title=y_title, tickformat=".0%" if percent else None, rangemode="tozero"),
-        hovermode="closest", clickmode="event+select",
+        hovermode="closest", clickmode="event+select", height=540,
         margin=dict(l=8, r=8, t=48, b=8),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0))
+        legend=dict(orientation="h", yanchor="top", y=-0.24, xanchor="left", x=0))
+    figure.update_xaxes(title_standoff=4)
     return figure
 
 

@@ -1,6 +1,5 @@
 """Problem sites: the sites that need a visit or a decision, ranked, and why."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import i18n, screening_charts, ui, watchlist
@@ -59,19 +58,20 @@ with watch_tab:
             trend=shown["trend_arrow"] + " "
             + shown["trend"].map(lambda t: ui.t(f"screening.trend.{t}")),
             reasons=shown["reasons"].map(" • ".join),
-            since=pd.to_datetime(shown["since"]),
+            since=shown["since"].map(lambda day: i18n.date(day, language)),
             profile=shown["site_id"].map(watchlist.profile_url))
         selection = st.dataframe(
             view[["rank", "name", "profile", "province", "severity_name", "trend", "since",
                   "flags", "reasons"]],
             hide_index=True, key="watchlist", on_select="rerun", selection_mode="single-row",
+            placeholder="–",
             column_config={
                 "rank": st.column_config.NumberColumn(ui.t("problem_sites.rank"), width="small"),
                 "name": ui.t("common.site"),
                 "province": ui.t("common.province"),
                 "severity_name": ui.t("problem_sites.severity"),
                 "flags": st.column_config.ListColumn(ui.t("problem_sites.flags")),
-                "since": st.column_config.DateColumn(ui.t("problem_sites.since"),
+                "since": st.column_config.TextColumn(ui.t("problem_sites.since"),
                                                      help=ui.t("problem_sites.since_help")),
                 "trend": st.column_config.TextColumn(
                     ui.t("problem_sites.trend"),
@@ -147,7 +147,7 @@ with funnel_tab:
             ranking.assign(
                 status=ranking["status"].map(lambda s: ui.t(f"problem_sites.funnel_{s}")),
                 profile=ranking["site_id"].map(watchlist.profile_url)).drop(columns="site_id"),
-            hide_index=True, key="measure_table",
+            hide_index=True, key="measure_table", placeholder="–",
             column_config={
                 "rank": st.column_config.NumberColumn(ui.t("problem_sites.rank"),
                                                       help=ui.t("problem_sites.rank_help")),
