@@ -6,9 +6,10 @@ at the end, so another block can be added without touching the others.
 
 import streamlit as st
 
-from dashboard import i18n, indicators, ui
+from dashboard import i18n, indicators, ui, watchlist
 from dashboard import indicator_text as text
 from dashboard import indicator_views as views
+from dashboard.screening_rules import ScreeningConfigError
 
 filters = ui.filters()
 language = ui.language()
@@ -95,12 +96,26 @@ def key_indicator(row, spec: views.Spec, frame, result: views.Headline) -> None:
     st.caption("  \n".join(lines))
 
 
+def problem_sites() -> None:
+    """How many sites the watchlist flags, with a link to it."""
+    try:
+        flags = watchlist.counts(watchlist.screen(ui.load, end), filters.province,
+                                 filters.site_id)
+    except ScreeningConfigError as error:
+        st.warning(ui.t("screening.config_error", detail=str(error)), icon=":material/error:")
+        return
+    label = (ui.t("screening.overview_count", n=flags.sites, high=flags.by_severity.get("high", 0))
+             if flags.sites else ui.t("screening.overview_none"))
+    st.page_link(ui.PAGES_DIR / "problem_sites.py", icon=":material/warning:", label=label)
+
+
 def footnote() -> None:
     st.caption(ui.t("overview.footnote", until=i18n.date(ui.as_of(), language)))
 
 
 cards = key_indicators()
 header()
+problem_sites()
 status_summary(cards)
 for objective in views.OBJECTIVES:
     objective_card(objective, cards[objective])

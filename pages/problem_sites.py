@@ -1,35 +1,181 @@
-"""Problem sites: the sites whose latest figures call for a visit or a decision."""
+"""Problem sites: the sites that need a visit or a decision, ranked, and why."""
 
 import streamlit as st
 
-from dashboard import i18n, ui
+from dashboard import i18n, screening_charts, ui, watchlist
+from dashboard.screening_rules import ScreeningConfigError
 
 filters = ui.filters()
 language = ui.language()
-st.title(ui.t("problem_sites.title"))
-st.caption(ui.t("problem_sites.caption", end=i18n.date(filters.end, language)))
+as_of = min(filters.end, ui.as_of())
+try:
+    result = watchlist.screen(ui.load, as_of)
+except ScreeningConfigError as error:
+    st.error(ui.t("screening.config_error", detail=str(error)), icon=":material/error:")
+    st.stop()
+config = result.config
+table = watchlist.ranked(result, language)
 
-sites = ui.load("sites_overview", **filters.params())
-table = sites[["name", "province", "programme_status", "last_visit_on", "days_since_last_visit",
-               "children_under_15_last_visit", "children_per_1000_workers", "fatal_incidents",
-               "incidents"]].sort_values(
-    ["fatal_incidents", "children_per_1000_workers"], ascending=False)
-st.dataframe(
-    table.assign(programme_status=table["programme_status"].map(
-        lambda s: ui.t(f"common.status_{s}"))),
-    hide_index=True,
-    column_config={
-        "name": ui.t("common.site"),
-        "province": ui.t("common.province"),
-        "programme_status": ui.t("sites_map.status"),
-        "last_visit_on": st.column_config.DateColumn(ui.t("sites_map.last_visit")),
-        "days_since_last_visit": st.column_config.NumberColumn(
-            ui.t("problem_sites.days_since_visit")),
-        "children_under_15_last_visit": st.column_config.NumberColumn(
-            ui.t("sites_map.children_last_visit")),
-        "children_per_1000_workers": st.column_config.NumberColumn(
-            ui.t("problem_sites.children_per_1000"), format="%.1f"),
-        "fatal_incidents": st.column_config.NumberColumn(ui.t("problem_sites.fatal_incidents")),
-        "incidents": st.column_config.NumberColumn(ui.t("problem_sites.incidents")),
-    },
-)
+st.title(ui.t("problem_sites.title"))
+st.caption(ui.t("problem_sites.caption", as_of=i18n.date(as_of, language),
+                trend_days=config.settings.trend_days))
+
+counts = watchlist.counts(result, filters.province, filters.site_id)
+flagged, high, new, resolved = st.columns(4)
+flagged.metric(ui.t("problem_sites.sites_flagged"), i18n.number(counts.sites, language),
+               border=True)
+high.metric(ui.t("problem_sites.high_severity"),
+            i18n.number(counts.by_severity.get("high", 0), language), border=True)
+new.metric(ui.t("problem_sites.new_sites", days=config.settings.trend_days),
+           i18n.number(counts.new, language), border=True)
+resolved.metric(ui.t("problem_sites.resolved_sites", days=config.settings.trend_days),
+                i18n.number(counts.resolved, language), border=True)
+
+checks = [*config.rules, *config.measures]
+flag_column, severity_column = st.columns([3, 1])
+chosen_checks = flag_column.multiselect(
+    ui.t("problem_sites.flag_filter"), checks, key="flag_filter",
+    format_func=lambda check: config.name(check, language),
+    placeholder=ui.t("problem_sites.all_flags"))
+chosen_severities = severity_column.pills(
+    ui.t("problem_sites.severity_filter"), list(config.severities), selection_mode="multi",
+    key="severity_filter",
+    format_func=lambda key: getattr(config.severities[key], f"name_{language}"))
+shown = watchlist.filtered(table, checks=chosen_checks, severities=chosen_severities,
+                           province=filters.province, site_id=filters.site_id)
+
+watch_tab, funnel_tab, method_tab = st.tabs([
+    ui.t("problem_sites.tab_watchlist"), ui.t("problem_sites.tab_funnels"),
+    ui.t("problem_sites.tab_method")])
+
+with watch_tab:
+    if shown.empty:
+        st.success(ui.t("problem_sites.none_flagged"), icon=":material/check_circle:")
+    else:
+        view = shown.assign(
+            severity_name=shown["severity"].map(watchlist.SEVERITY_MARKS) + " "
+            + shown["severity_name"],
+            trend=shown["trend_arrow"] + " "
+            + shown["trend"].map(lambda t: ui.t(f"screening.trend.{t}")),
+            reasons=shown["reasons"].map(" • ".join),
+            since=shown["since"].map(lambda day: i18n.date(day, language)),
+            profile=shown["site_id"].map(watchlist.profile_url))
+        selection = st.dataframe(
+            view[["rank", "name", "profile", "province", "severity_name", "trend", "since",
+                  "flags", "reasons"]],
+            hide_index=True, key="watchlist", on_select="rerun", selection_mode="single-row",
+            placeholder="–",
+            column_config={
+                "rank": st.column_config.NumberColumn(ui.t("problem_sites.rank"), width="small"),
+                "name": ui.t("common.site"),
+                "province": ui.t("common.province"),
+                "severity_name": ui.t("problem_sites.severity"),
+                "flags": st.column_config.ListColumn(ui.t("problem_sites.flags")),
+                "since": st.column_config.TextColumn(ui.t("problem_sites.since"),
+                                                     help=ui.t("problem_sites.since_help")),
+                "trend": st.column_config.TextColumn(
+                    ui.t("problem_sites.trend"),
+                    help=ui.t("problem_sites.trend_help", days=config.settings.trend_days)),
+                "reasons": st.column_config.TextColumn(ui.t("problem_sites.reasons"),
+                                                       width="large"),
+                "profile": st.column_config.LinkColumn(
+                    ui.t("problem_sites.profile"), display_text=ui.t("problem_sites.open")),
+            })
+        rows = selection["selection"]["rows"] if selection else []
+        if rows:
+            chosen = shown.iloc[rows[0]]
+            st.markdown(f"**{chosen['name']}** · {chosen['province']}")
+            for name, reason in zip(chosen["flags"], chosen["reasons"]):
+                st.markdown(f"- **{name}**: {reason}")
+            st.link_button(ui.t("problem_sites.open_profile", name=chosen["name"]),
+                           watchlist.profile_url(chosen["site_id"]))
+        else:
+            st.caption(ui.t("problem_sites.select_hint"))
+        export = watchlist.export_frame(shown, language, watchlist.profile_url)
+        st.download_button(
+            ui.t("problem_sites.download"), watchlist.to_csv(export),
+            file_name=f"problem-sites-{as_of.isoformat()}.csv", mime="text/csv",
+            icon=":material/download:")
+        if st.toggle(ui.t("problem_sites.show_map"), key="watchlist_map"):
+            points = screening_charts.flag_points(shown)
+            st.pydeck_chart(
+                screening_charts.flags_deck(points, "<b>{name}</b> ({severity})<br/>{flags}"),
+                height=480, key="flag_map", alt=ui.t("problem_sites.map_alt"))
+            st.caption(ui.t("problem_sites.map_legend"))
+
+with funnel_tab:
+    measure = st.selectbox(
+        ui.t("problem_sites.measure"), list(config.measures), key="funnel_measure",
+        format_func=lambda check: config.name(check, language))
+    entry, spec = config.measures[measure]
+    assessment = result.now.assessments[measure]
+    if assessment.sites.empty or assessment.curve.empty:
+        st.info(ui.t("problem_sites.no_measure_data"))
+    else:
+        names = result.sites.set_index("site_id")["name"]
+        n_label = getattr(entry, f"n_label_{language}")
+        labels = {key: ui.t(f"problem_sites.funnel_{key}") for key in (
+            "target", "limit_95", "limit_998", "worse_998", "worse_95", "within", "better_95",
+            "better_998", "shrunk", "open")}
+        labels["not_ranked"] = ui.t("problem_sites.funnel_not_ranked",
+                                    n=i18n.number(entry.min_n, language)) + "<br>"
+        percent = spec.kind == "proportion"
+        figure = screening_charts.funnel(
+            assessment, names, labels, title=config.name(measure, language),
+            y_title=getattr(entry, f"unit_{language}"), x_title=f"n ({n_label})",
+            percent=percent)
+        event = st.plotly_chart(figure, key="funnel", on_select="rerun",
+                                selection_mode="points")
+        points = event["selection"]["points"] if event else []
+        if points:
+            site_id = points[0]["customdata"][0]
+            st.link_button(ui.t("problem_sites.open_profile", name=names.get(site_id, site_id)),
+                           watchlist.profile_url(site_id), icon=":material/open_in_new:")
+        else:
+            st.caption(ui.t("problem_sites.click_hint"))
+        st.caption(ui.t(
+            "problem_sites.funnel_caption", months=entry.window_months,
+            target=(i18n.percent(assessment.target, language, 1) if percent
+                    else i18n.number(assessment.target, language, 1)),
+            phi=i18n.number(assessment.overdispersion.phi, language, 2),
+            tau=i18n.number(assessment.overdispersion.tau2 ** 0.5, language, 3),
+            min_n=i18n.number(entry.min_n, language), n_label=n_label))
+        ranking = watchlist.measure_table(assessment, result.sites, filters.province,
+                                          filters.site_id)
+        number_format = "percent" if percent else "%.1f"
+        st.dataframe(
+            ranking.assign(
+                status=ranking["status"].map(lambda s: ui.t(f"problem_sites.funnel_{s}")),
+                profile=ranking["site_id"].map(watchlist.profile_url)).drop(columns="site_id"),
+            hide_index=True, key="measure_table", placeholder="–",
+            column_config={
+                "rank": st.column_config.NumberColumn(ui.t("problem_sites.rank"),
+                                                      help=ui.t("problem_sites.rank_help")),
+                "name": ui.t("common.site"),
+                "province": ui.t("common.province"),
+                "value": st.column_config.NumberColumn(ui.t("problem_sites.raw_value"),
+                                                       format=number_format),
+                "n": st.column_config.NumberColumn(f"n ({n_label})", format="%d"),
+                "estimate": st.column_config.NumberColumn(
+                    ui.t("problem_sites.shrunk_value"), format=number_format,
+                    help=ui.t("problem_sites.shrunk_help")),
+                "lower": st.column_config.NumberColumn(ui.t("problem_sites.lower"),
+                                                       format=number_format),
+                "upper": st.column_config.NumberColumn(ui.t("problem_sites.upper"),
+                                                       format=number_format),
+                "status": ui.t("problem_sites.funnel_status"),
+                "profile": st.column_config.LinkColumn(
+                    ui.t("problem_sites.profile"), display_text=ui.t("problem_sites.open")),
+            })
+
+with method_tab:
+    st.markdown(ui.t("problem_sites.method_intro"))
+    st.dataframe(watchlist.rules_table(config, language), hide_index=True, key="rules_table",
+                 column_config={
+                     "name": ui.t("problem_sites.rule"),
+                     "kind": ui.t("problem_sites.rule_kind"),
+                     "severity": ui.t("problem_sites.severity"),
+                     "settings": st.column_config.TextColumn(ui.t("problem_sites.settings"),
+                                                             width="large"),
+                 })
+    st.markdown(ui.t("problem_sites.method_statistics"))

@@ -1,0 +1,97 @@
+"""Figures of the problem-site screening (pure): the funnel plot and the map of flagged sites.
+
+Colours are Okabe-Ito (dashboard.charts.PALETTE): vermillion for a site beyond the 99.8% limit
+on the worse side and for high severity, orange for the 95% limit and medium severity, sky blue
+for low severity, bluish green for better than expected, grey for the rest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+
+from dashboard import maps
+from dashboard.screening import Assessment
+
+VERMILLION, ORANGE, SKY_BLUE, GREEN, GREY, BLACK = (
+    "#D55E00", "#E69F00", "#56B4E9", "#009E73", "#999999", "#000000")
+STATUS_COLOURS = {"worse_998": VERMILLION, "worse_95": ORANGE, "within": GREY,
+                  "better_95": GREEN, "better_998": GREEN}
+SEVERITY_COLOURS = {"high": [213, 94, 0], "medium": [230, 159, 0], "low": [86, 180, 233]}
+SEVERITY_RADIUS = {"high": 2_400, "medium": 1_700, "low": 1_100}
+
+
+def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
+           title: str, y_title: str, x_title: str, percent: bool) -> go.Figure:
+    """The funnel plot of one measure: each site at its n, the target and the limits.
+
+    ``names`` maps site ids to names. ``labels`` gives the legend and hover texts: ``target``,
+    ``limit_95``, ``limit_998``, one per status of ``screening.STATUSES``, ``not_ranked``,
+    ``shrunk``, ``open`` (the hint that a click opens the site). Every site point carries its
+    site id as ``customdata[0]``, so a selection names the site.
+    """
+    figure = go.Figure()
+    curve = assessment.curve
+    y_format = ".1%" if percent else ",.1f"
+    if not curve.empty:
+        for coverage, dash, width in (("95", "dash", 1.2), ("998", "solid", 1.6)):
+            for side in ("low", "high"):
+                figure.add_trace(go.Scatter(
+                    x=curve["n"], y=curve[f"limit_{coverage}_{side}"], mode="lines",
+                    name=labels[f"limit_{coverage}"], legendgroup=f"limit_{coverage}",
+                    showlegend=side == "high", hoverinfo="skip",
+                    line=dict(color=BLACK if coverage == "998" else GREY, dash=dash, width=width),
+                    meta={"line": f"limit_{coverage}_{side}"}))
+        figure.add_trace(go.Scatter(
+            x=[curve["n"].min(), curve["n"].max()], y=[assessment.target] * 2, mode="lines",
+            name=labels["target"], hoverinfo="skip", line=dict(color=BLACK, width=1, dash="dot"),
+            meta={"line": "target"}))
+    sites = assessment.sites.assign(name=lambda f: f["site_id"].map(names).fillna(f["site_id"]))
+    for status in ("worse_998", "worse_95", "within", "better_95", "better_998"):
+        group = sites[sites["status"] == status]
+        if group.empty:
+            continue
+        figure.add_trace(go.Scatter(
+            x=group["n"], y=group["value"], mode="markers", name=labels[status],
+            marker=dict(color=STATUS_COLOURS[status], size=10,
+                        symbol=np.where(group["ranked"], "circle", "circle-open"),
+                        line=dict(color="white", width=0.5)),
+            customdata=np.column_stack([group["site_id"], group["name"], group["estimate"],
+                                        group["lower"], group["upper"],
+                                        np.where(group["ranked"], "", labels["not_ranked"])]),
+            hovertemplate=(f"<b>%{{customdata[1]}}</b><br>%{{y:{y_format}}} (n = %{{x:,.0f}})"
+                           f"<br>{labels['shrunk']}: %{{customdata[2]:{y_format}}} "
+                           f"(%{{customdata[3]:{y_format}}} – %{{customdata[4]:{y_format}}})"
+                           f"<br>%{{customdata[5]}}<i>{labels['open']}</i><extra></extra>"),
+            meta={"status": status}))
+    figure.update_layout(
+        title=title, xaxis=dict(title=x_title, type="log"),
+        yaxis=dict(title=y_title, tickformat=".0%" if percent else None, rangemode="tozero"),
+        hovermode="closest", clickmode="event+select", height=540,
+        margin=dict(l=8, r=8, t=48, b=8),
+        legend=dict(orientation="h", yanchor="top", y=-0.24, xanchor="left", x=0))
+    figure.update_xaxes(title_standoff=4)
+    return figure
+
+
+def flag_points(table: pd.DataFrame) -> pd.DataFrame:
+    """The flagged sites as map points: coordinates rounded to about 100 m, coloured and sized
+    by severity, with the texts the tooltip shows."""
+    return pd.DataFrame({
+        "site_id": table["site_id"],
+        "name": table["name"],
+        "province": table["province"],
+        "severity": table["severity_name"],
+        "flags": table["flags"].map(lambda names: "<br/>".join(names)),
+        "lon": table["lon"].astype(float).round(3),
+        "lat": table["lat"].astype(float).round(3),
+        "radius": table["severity"].map(SEVERITY_RADIUS),
+        "colour": table["severity"].map(SEVERITY_COLOURS),
+    })
+
+
+def flags_deck(points: pd.DataFrame, tooltip_html: str) -> pdk.Deck:
+    """The map of flagged sites, drawn by the sites map's builder."""
+    return maps.sites_deck(points, tooltip_html)
