@@ -37,8 +37,9 @@ COUNTRIES_FILE = Path(__file__).parent / "geodata" / "countries.geojson"
 STATUS_COLOURS = {"programme": [0, 114, 178], "comparison": [230, 159, 0]}
 GOOD_TO_BAD = ([44, 123, 182], [171, 217, 233], [253, 174, 97], [215, 25, 28])
 NO_DATA = [160, 160, 160]
-DENSITY_COLOURS = ([255, 255, 204], [199, 233, 180], [127, 205, 187], [65, 182, 196],
-                   [44, 127, 184], [37, 52, 148])
+# YlGnBu without its palest class, which vanishes on a light basemap
+DENSITY_COLOURS = ([199, 233, 180], [127, 205, 187], [65, 182, 196], [29, 145, 192],
+                   [34, 94, 168], [12, 44, 132])
 DENSITY_RADIUS_M = 4_000
 # IPIS's workforce bands (diggers at the last visit): 1-49, 50-499, 500+; radius in pixels,
 # so the circles stay readable at every zoom

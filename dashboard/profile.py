@@ -184,7 +184,8 @@ def incidents_figure(incidents: pd.DataFrame, kind_labels: dict[str, str], *, ti
                         line=dict(color="#333", width=0.5), opacity=0.85),
             customdata=rows[["fatalities", "injuries"]].to_numpy(),
             hovertemplate=(f"%{{x|%Y-%m-%d}}: %{{y}}<br>{fatalities_label} %{{customdata[0]}}, "
-                           f"{injuries_label} %{{customdata[1]}}<extra>%{{fullData.name}}</extra>")))
+                           f"{injuries_label} %{{customdata[1]}}"
+                           "<extra>%{fullData.name}</extra>")))
     figure.update_layout(title=dict(text=title, font=dict(size=14)),
                          **{**MINI_LAYOUT, "height": 300, "hovermode": "closest"})
     figure.update_yaxes(categoryorder="array",
@@ -217,11 +218,12 @@ def supply_figure(supply: pd.DataFrame, *, title: str, fair_label: str, other_la
                   y_title: str) -> go.Figure:
     """Cobalt tonnes sold per month, Fair Cobalt stacked under the rest."""
     other = supply["cobalt_tonnes"] - supply["fair_cobalt_tonnes"]
+    hover = "%{y:,.2f} t<extra>%{fullData.name}</extra>"
     figure = go.Figure([
         go.Bar(x=supply["month"], y=supply["fair_cobalt_tonnes"], name=fair_label,
-               marker_color=FAIR_COLOUR, hovertemplate="%{y:,.2f} t<extra>%{fullData.name}</extra>"),
+               marker_color=FAIR_COLOUR, hovertemplate=hover),
         go.Bar(x=supply["month"], y=other, name=other_label, marker_color=OTHER_COLOUR,
-               hovertemplate="%{y:,.2f} t<extra>%{fullData.name}</extra>"),
+               hovertemplate=hover),
     ])
     figure.update_layout(title=dict(text=title, font=dict(size=14)), barmode="stack",
                          yaxis_title=y_title, **{**MINI_LAYOUT, "height": 300})

@@ -106,7 +106,9 @@ def other_permits_text(permits: pd.DataFrame) -> str | None:
 
 
 def trends(site) -> None:
-    st.subheader(t("site_profile.trends_title"))
+    enrolled = site.programme_status == "programme"
+    st.subheader(t("site_profile.trends_title" if enrolled
+                   else "site_profile.trends_title_comparison"))
     start = profile.trend_start(site.enrolled_on, filters.start)
     items = profile.comparable_indicators(ui.load("indicator_registry"), OBJECTIVES)
     comparison = t("site_profile.comparison_sites", province=site.province)

@@ -66,7 +66,7 @@ def sites_view() -> None:
         ui.t("sites_map.colour_by"), measure_keys,
         index=measure_keys.index(url_choice("colour", measure_keys, "programme_status")),
         format_func=lambda key: maps.measure_name(key, language, short=True),
-        key="map_colour")
+        help=ui.t("sites_map.colour_help"), key="map_colour")
     mode = mode_column.segmented_control(
         ui.t("sites_map.mode"), maps.MODES, default=url_choice("mode", maps.MODES, default_mode),
         format_func=lambda m: ui.t(f"sites_map.mode_{m}"), required=True, key="map_mode")

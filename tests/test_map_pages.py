@@ -171,14 +171,20 @@ def test_without_tiles_the_map_still_has_its_own_base_layer(demo, monkeypatch):
 
 SECTIONS = ["Identity", "Since enrolment, against comparison sites", "Latest monitoring visit",
             "Incidents", "Supply through the site"]
+TRENDS_OF_A_COMPARISON_SITE = "Over the period, against the comparison sites of its province"
 
 
 def test_the_profile_renders_for_every_demo_site(demo):
     at = AppTest.from_file(APP, default_timeout=60).run().switch_page(PROFILE)
-    for site_id in sorted(sites_in(demo, None)):
+    with duckdb.connect(str(demo), read_only=True) as con:
+        statuses = dict(con.execute("SELECT site_id, programme_status FROM sites").fetchall())
+    assert len(statuses) == 40
+    for site_id, status in sorted(statuses.items()):
         at.query_params["site_id"] = site_id
         ok(at.run())
-        assert [s.value for s in at.subheader] == SECTIONS, site_id
+        expected = (SECTIONS if status == "programme"
+                    else [SECTIONS[0], TRENDS_OF_A_COMPARISON_SITE, *SECTIONS[2:]])
+        assert [s.value for s in at.subheader] == expected, site_id
         assert f":gray-badge[{site_id}]" in at.markdown[0].value
 
 
