@@ -3,7 +3,8 @@
 Reads the sector database (3,000 sites; `make sector`) read-only and prints, in one run:
 
 1. the map query's time;
-2. building the map's points (few columns, rounded coordinates, tooltips) for every site;
+2. the queries of a site profile, and building the map's points (few columns, rounded
+   coordinates, tooltips) for every site;
 3. the payload Streamlit sends on each rerun, and its serialisation time: every column the
    query returns at full precision in pydeck's indented JSON, against the trimmed points in
    compact JSON; points against density mode; with the mining-permit layer when --permits
@@ -86,6 +87,32 @@ def payloads(sites, end: dt.date, permits=None) -> None:
         print(f"  {label:48s} {kb(text)}  {timed(serialise):7.1f} ms")
     base = json.dumps(json.loads(maps.countries()), separators=(",", ":"))
     print(f"  {'of which the base layer (countries)':48s} {kb(base)}")
+
+
+def profile_queries(con: duckdb.DuckDBPyConnection, end: dt.date) -> None:
+    """What a site profile reads at sector scale: its own rows, and its province's comparison
+    sites for each trend (the median income reads the 2 million household interviews)."""
+    site = con.execute("SELECT site_id, province FROM sites WHERE programme_status = "
+                       "'programme' ORDER BY site_id LIMIT 1").fetchone()
+    common = {"start": dt.date(2020, 1, 1), "end": end}
+    calls = [("site_visits_recent", {"site_id": site[0], "end": end}),
+             ("site_incidents", {"site_id": site[0], **common}),
+             ("site_supply", {"site_id": site[0], **common})]
+    for name in ("indicator_fair_cobalt_share", "indicator_children_seen_per_1000",
+                 "indicator_share_above_living_income", "indicator_median_household_income"):
+        calls.append((name, {"province": None, "site_id": site[0], "programme_status": None,
+                             **common}))
+        calls.append((name, {"province": site[1], "site_id": None,
+                             "programme_status": "comparison", **common}))
+    total = 0.0
+    print(f"\nsite profile queries for {site[0]}, warm, median of 3 (ms):")
+    for name, params in calls:
+        sql = db.load_query(name).sql
+        elapsed = timed(lambda: con.execute(sql, params).df(), repeat=3)
+        total += elapsed
+        group = "site" if params.get("site_id") else "comparison"
+        print(f"  {name:40s} {group:10s} {elapsed:7.1f}")
+    print(f"  {'all of them':51s} {total:7.1f}")
 
 
 def subset_database(sector: Path, out: Path, permits: Path | None) -> Path:
@@ -212,6 +239,7 @@ def main() -> None:
         print(f"sector database: {len(sites):,} sites, data until {end}")
         print(f"\nmap query (map_sites), warm, median of 5: "
               f"{timed(lambda: con.execute(sql, params).df()):7.1f} ms")
+        profile_queries(con, end)
     for measure in ("programme_status", "children_last_visit", "fair_share_12m"):
         build_ms = timed(lambda: maps.site_points(sites, measure, "fr", end, STATUS))
         print(f"site points for {len(sites):,} sites ({measure}): {build_ms:7.1f} ms")

@@ -65,8 +65,11 @@ def update_database(target: Path, change: Callable[[duckdb.DuckDBPyConnection], 
         raise IncompatibleDatabase(f"No database at {target}: build one first (`make demo`).")
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     _remove(tmp)
+    wal = target.with_name(target.name + ".wal")
     try:
         shutil.copyfile(target, tmp)
+        if wal.exists():  # a writer stopped before its checkpoint: the copy replays it
+            shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
         con = _connect_for_update(tmp, target)
         try:
             con.execute("BEGIN TRANSACTION")
@@ -76,6 +79,7 @@ def update_database(target: Path, change: Callable[[duckdb.DuckDBPyConnection], 
         finally:
             con.close()
         os.replace(tmp, target)
+        wal.unlink(missing_ok=True)  # replayed into the new file, and not its own
     except BaseException:
         _remove(tmp)
         raise

@@ -302,6 +302,20 @@ def test_a_failure_half_way_leaves_the_database_as_it_was(database, tmp_path, mo
     assert fingerprint(database) == before
 
 
+def test_writes_still_in_the_write_ahead_log_are_kept(database, tmp_path):
+    con = duckdb.connect(str(database))
+    con.execute("PRAGMA disable_checkpoint_on_shutdown")
+    con.execute("SET wal_autocheckpoint = '1TB'")
+    con.execute("UPDATE sites SET cooperative = 'From the log' WHERE site_id = 'FCA-0001'")
+    con.close()
+    wal = database.with_name(database.name + ".wal")
+    assert wal.exists()
+    import_layer(database, write(permits_frame(), tmp_path / "p.geojson"), "permits")
+    assert not wal.exists()
+    assert query(database, "SELECT cooperative FROM sites WHERE site_id = 'FCA-0001'") == [
+        ("From the log",)]
+
+
 # -- the command ------------------------------------------------------------------------------
 
 def test_the_command_loads_a_layer_and_prints_what_it_did(database, tmp_path, capsys):
