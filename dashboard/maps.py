@@ -195,7 +195,7 @@ def site_points(sites: pd.DataFrame, measure_key: str, language: str, end: dt.da
           else formats.text("maps.no_visit") for v in sites["last_visit_on"]]
     l3 = [_measure_line(measure, row, formats, end, status_labels)
           for row in sites.to_dict("records")]
-    return pd.DataFrame({
+    points = pd.DataFrame({
         "id": sites["site_id"].to_numpy(),
         "name": sites["name"].to_numpy(),
         "lon": sites["lon"].round(3).to_numpy(),
@@ -204,6 +204,16 @@ def site_points(sites: pd.DataFrame, measure_key: str, language: str, end: dt.da
         "fill": colours(sites[measure.column], measure),
         "l1": l1, "l2": l2, "l3": l3,
     })
+    # deck.gl draws in data order: sites that need attention last, so they stay visible
+    order = sorted(range(len(points)), key=lambda i: _attention(points["fill"].iat[i]))
+    return points.iloc[order].reset_index(drop=True)
+
+
+def _attention(colour: list[int]) -> int:
+    """-1 for no data, then 0 (fine) to 3 (needs attention); status colours count as 0."""
+    if colour == NO_DATA:
+        return -1
+    return GOOD_TO_BAD.index(colour) if colour in GOOD_TO_BAD else 0
 
 
 def measure_name(measure_key: str, language: str, short: bool = False) -> str:

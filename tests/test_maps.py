@@ -134,32 +134,40 @@ def test_legend_html_shows_every_entry_and_escapes_labels():
 
 # -- site points ------------------------------------------------------------------------------
 
+def points_by_id(measure: str, language: str = "en") -> pd.DataFrame:
+    return maps.site_points(map_sites(), measure, language, END, STATUS).set_index("id")
+
+
 def test_site_points_send_only_what_the_map_draws_with_rounded_coordinates():
     points = maps.site_points(map_sites(), "children_last_visit", "en", END, STATUS)
     assert list(points.columns) == ["id", "name", "lon", "lat", "r", "fill", "l1", "l2", "l3"]
-    assert points["lon"].tolist() == [25.479, 25.402, 26.79]
-    assert points["lat"].tolist() == [-10.705, -10.784, -10.97]
-    assert points["r"].tolist() == [11, 4, 3]
-    assert points["fill"].tolist() == [BLUE, RED, maps.NO_DATA]
+    # no data first, then from fine to needs attention: deck.gl draws the last on top
+    assert points["id"].tolist() == ["FCA-0003", "FCA-0001", "FCA-0002"]
+    assert points["fill"].tolist() == [maps.NO_DATA, BLUE, RED]
+    assert points["lon"].tolist() == [26.79, 25.479, 25.402]
+    assert points["lat"].tolist() == [-10.97, -10.705, -10.784]
+    assert points["r"].tolist() == [3, 11, 4]
 
 
 def test_tooltips_name_the_place_the_visit_and_the_value_with_its_n_and_date():
-    points = maps.site_points(map_sites(), "fair_share_12m", "en", END, STATUS)
-    first = points.iloc[0]
-    assert first["l1"] == "Lualaba · Coop A"
-    assert first["l2"] == "Last visit: Oct 24, 2026"
-    assert first["l3"] == "Fair Cobalt share, 12 months: 80% (845 lots, to Oct 31, 2026)"
-    assert points.iloc[1]["l1"] == "Lualaba"  # no cooperative
-    assert points.iloc[1]["l3"].endswith(": no data (0 lots, to Oct 31, 2026)")
-    assert points.iloc[2]["l2"] == "no visit in the period"
+    points = points_by_id("fair_share_12m")
+    kasulo = points.loc["FCA-0001"]
+    assert kasulo["l1"] == "Lualaba · Coop A"
+    assert kasulo["l2"] == "Last visit: Oct 24, 2026"
+    assert kasulo["l3"] == "Fair Cobalt share, 12 months: 80% (845 lots, to Oct 31, 2026)"
+    assert points.loc["FCA-0002", "l1"] == "Lualaba"  # no cooperative
+    assert points.loc["FCA-0002", "l3"].endswith(": no data (0 lots, to Oct 31, 2026)")
+    assert points.loc["FCA-0003", "l2"] == "no visit in the period"
 
 
 def test_tooltips_in_french_and_for_status():
-    points = maps.site_points(map_sites(), "programme_status", "fr", END, STATUS)
-    assert points.iloc[0]["l3"] == "Programme site depuis le 1 août 2020"
-    assert points.iloc[1]["l3"] == "Comparison site"
-    income = maps.site_points(map_sites(), "income_vs_living", "fr", END, STATUS)
-    assert income.iloc[0]["l3"] == "Revenu / revenu vital : 109\u00a0% (18 ménages, 1 sept. 2026)"
+    points = points_by_id("programme_status", "fr")
+    assert points.loc["FCA-0001", "l3"] == "Programme site depuis le 1 août 2020"
+    assert points.loc["FCA-0002", "l3"] == "Comparison site"
+    income = points_by_id("income_vs_living", "fr")
+    assert income.loc["FCA-0001", "l3"] == (
+        "Revenu / revenu vital : 109\u00a0% (18 ménages, 1 sept. 2026)")
+    assert income.loc["FCA-0003", "l3"] == "Revenu / revenu vital : pas de données (0 ménages)"
 
 
 # -- layers and decks -------------------------------------------------------------------------
@@ -173,7 +181,7 @@ def test_points_deck_has_the_base_layer_under_one_point_per_site():
     spec = deck_json(maps.sites_deck(points))
     assert [layer["id"] for layer in spec["layers"]] == ["base", "sites"]
     sites = spec["layers"][1]
-    assert len(sites["data"]) == 3 and sites["data"][0]["fill"] == BLUE
+    assert len(sites["data"]) == 3 and sites["data"][-1]["fill"] == RED
     assert sites["radiusUnits"] == "pixels" and sites["getFillColor"] == "@@=fill"
     assert spec["layers"][0]["@@type"] == "GeoJsonLayer"
 
