@@ -3,12 +3,14 @@
 Writers never touch the file the app reads. ``write_database`` builds a new file next to the
 target and renames it over the target only when everything succeeded, so a reader sees either
 the old database or the new one, never half of one; on failure the old file is left as it was.
+``update_database`` does the same for an import into an existing database: it changes a copy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,9 +23,13 @@ PACKAGE = Path(__file__).parent
 SCHEMA_SQL = PACKAGE / "sql" / "schema.sql"
 ROLLUPS_DIR = PACKAGE / "sql" / "rollups"
 # Bump when the schema or rollups change: the app refuses a file of another version.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 ROLLUPS = ("site_month", "site_round", "programme_month", "site_buyer_month",
            "site_round_head_gender")
+
+
+class IncompatibleDatabase(Exception):
+    """The file to update is missing, not a DuckDB database, or of another schema version."""
 
 
 def write_database(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], dict[str, str]]) -> None:
@@ -48,6 +54,57 @@ def write_database(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], dict[s
     except BaseException:
         _remove(tmp)
         raise
+
+
+def update_database(target: Path, change: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+    """Apply ``change`` to a copy of the database at ``target``, then swap the copy in.
+
+    ``change`` runs in one transaction on the copy; if it raises, the copy is deleted and
+    ``target`` is left exactly as it was. The copy must have this code's schema version.
+    """
+    target = Path(target)
+    if not target.is_file():
+        raise IncompatibleDatabase(f"No database at {target}: build one first (`make demo`).")
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    _remove(tmp)
+    wal = target.with_name(target.name + ".wal")
+    try:
+        shutil.copyfile(target, tmp)
+        if wal.exists():  # a writer stopped before its checkpoint: the copy replays it
+            shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
+        con = _connect_for_update(tmp, target)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            change(con)
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, target)
+        wal.unlink(missing_ok=True)  # replayed into the new file, and not its own
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _connect_for_update(copy: Path, target: Path) -> duckdb.DuckDBPyConnection:
+    con = None
+    try:
+        con = duckdb.connect(str(copy))
+        rows = con.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchall()
+    except duckdb.Error as error:
+        if con is not None:
+            con.close()
+        raise IncompatibleDatabase(
+            f"{target} is not a readable FCA database ({str(error).splitlines()[0]}).") from None
+    version = rows[0][0] if rows else None
+    if version != SCHEMA_VERSION:
+        con.close()
+        raise IncompatibleDatabase(
+            f"{target} has schema version {version}, this code needs {SCHEMA_VERSION}. "
+            "Rebuild it (`make demo` for the demo data), then import again.")
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def load_registry(con: duckdb.DuckDBPyConnection, path: Path = REGISTRY_TOML) -> None:

@@ -20,7 +20,8 @@ VERMILLION, ORANGE, SKY_BLUE, GREEN, GREY, BLACK = (
 STATUS_COLOURS = {"worse_998": VERMILLION, "worse_95": ORANGE, "within": GREY,
                   "better_95": GREEN, "better_998": GREEN}
 SEVERITY_COLOURS = {"high": [213, 94, 0], "medium": [230, 159, 0], "low": [86, 180, 233]}
-SEVERITY_RADIUS = {"high": 2_400, "medium": 1_700, "low": 1_100}
+# radius in pixels, as the sites map draws its circles
+SEVERITY_RADIUS_PX = {"high": 11, "medium": 8, "low": 5}
 
 
 def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
@@ -77,21 +78,22 @@ def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
 
 
 def flag_points(table: pd.DataFrame) -> pd.DataFrame:
-    """The flagged sites as map points: coordinates rounded to about 100 m, coloured and sized
-    by severity, with the texts the tooltip shows."""
+    """The flagged sites as points for the sites map's builder (dashboard.maps): coordinates
+    rounded to about 100 m, coloured and sized by severity, the tooltip's lines filled with the
+    province, the severity and the flags."""
     return pd.DataFrame({
-        "site_id": table["site_id"],
-        "name": table["name"],
-        "province": table["province"],
-        "severity": table["severity_name"],
-        "flags": table["flags"].map(lambda names: "<br/>".join(names)),
-        "lon": table["lon"].astype(float).round(3),
-        "lat": table["lat"].astype(float).round(3),
-        "radius": table["severity"].map(SEVERITY_RADIUS),
-        "colour": table["severity"].map(SEVERITY_COLOURS),
+        "id": table["site_id"].to_numpy(),
+        "name": table["name"].to_numpy(),
+        "lon": table["lon"].astype(float).round(3).to_numpy(),
+        "lat": table["lat"].astype(float).round(3).to_numpy(),
+        "r": table["severity"].map(SEVERITY_RADIUS_PX).to_numpy(),
+        "fill": table["severity"].map(SEVERITY_COLOURS).to_numpy(),
+        "l1": table["province"].to_numpy(),
+        "l2": table["severity_name"].to_numpy(),
+        "l3": table["flags"].map(lambda names: "<br/>".join(names)).to_numpy(),
     })
 
 
-def flags_deck(points: pd.DataFrame, tooltip_html: str) -> pdk.Deck:
-    """The map of flagged sites, drawn by the sites map's builder."""
-    return maps.sites_deck(points, tooltip_html)
+def flags_deck(points: pd.DataFrame, basemap: str = "carto") -> pdk.Deck:
+    """The map of flagged sites, drawn over the sites map's own base layer."""
+    return maps.sites_deck(points, basemap=basemap)

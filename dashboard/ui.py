@@ -30,11 +30,13 @@ class PageSpec:
     icon: str
     roles: frozenset[str] = frozenset(privacy.ROLES)
     default: bool = False
+    hidden: bool = False  # served, but not listed in the navigation (opened by links)
 
 
 PAGES = (
     PageSpec("overview.py", "overview", ":material/dashboard:", default=True),
     PageSpec("sites_map.py", "sites_map", ":material/map:"),
+    PageSpec("site_profile.py", "site_profile", ":material/location_on:", hidden=True),
     PageSpec("trends.py", "trends", ":material/trending_up:"),
     PageSpec("supply.py", "supply", ":material/local_shipping:"),
     PageSpec("problem_sites.py", "problem_sites", ":material/warning:"),
@@ -100,10 +102,21 @@ def navigation() -> st.navigation:
     role = viewer().role
     pages = [
         st.Page(PAGES_DIR / spec.file, title=t(f"pages.{spec.key}"), icon=spec.icon,
-                url_path=spec.key, default=spec.default)
+                url_path=spec.key, default=spec.default,
+                visibility="hidden" if spec.hidden else "visible")
         for spec in PAGES if role in spec.roles
     ]
     return st.navigation(pages)
+
+
+def open_site_profile(site_id: str) -> None:
+    """Go to the profile of ``site_id`` (its URL: /site_profile?site_id=...)."""
+    st.switch_page(PAGES_DIR / "site_profile.py", query_params={"site_id": site_id})
+
+
+def basemap() -> str:
+    """The maps' basemap: "carto" (light tiles, no token) unless FCA_BASEMAP=none."""
+    return "none" if os.environ.get("FCA_BASEMAP", "carto").lower() == "none" else "carto"
 
 
 # -- data -----------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ with watch_tab:
         if st.toggle(ui.t("problem_sites.show_map"), key="watchlist_map"):
             points = screening_charts.flag_points(shown)
             st.pydeck_chart(
-                screening_charts.flags_deck(points, "<b>{name}</b> ({severity})<br/>{flags}"),
+                screening_charts.flags_deck(points, ui.basemap()),
                 height=480, key="flag_map", alt=ui.t("problem_sites.map_alt"))
             st.caption(ui.t("problem_sites.map_legend"))
 

@@ -13,3 +13,7 @@ UNION ALL SELECT 'activities', count(*) FROM activities
 UNION ALL SELECT 'indicators', count(*) FROM indicators
 UNION ALL SELECT 'targets', count(*) FROM targets
 UNION ALL SELECT 'import_log', count(*) FROM import_log
+UNION ALL SELECT 'gis_layers', count(*) FROM gis_layers
+UNION ALL SELECT 'permits', count(*) FROM permits
+UNION ALL SELECT 'boundaries', count(*) FROM boundaries
+UNION ALL SELECT 'site_permits', count(*) FROM site_permits

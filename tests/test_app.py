@@ -84,8 +84,8 @@ def test_trends_plot_programme_against_comparison(demo):
 def test_map_has_one_point_per_site_in_the_filters(demo):
     at = visit(open_app({"province": "Haut-Katanga"}), "sites_map")
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    points = deck["layers"][0]["data"]
-    assert len(points) == 15 and all(p["province"] == "Haut-Katanga" for p in points)
+    points = next(layer for layer in deck["layers"] if layer["id"] == "sites")["data"]
+    assert len(points) == 15 and all(p["l1"].startswith("Haut-Katanga") for p in points)
 
 
 def test_unknown_values_in_the_url_are_ignored(demo):

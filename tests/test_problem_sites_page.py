@@ -104,7 +104,8 @@ def test_the_map_toggle_shows_the_flagged_sites(demo):
     assert not at.get("deck_gl_json_chart")
     at.toggle(key="watchlist_map").set_value(True).run()
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    names = {point["name"] for point in deck["layers"][0]["data"]}
+    sites = next(layer for layer in deck["layers"] if layer["id"] == "sites")
+    names = {point["name"] for point in sites["data"]}
     assert {"Kawama", "Luilu", "Tenke", "Musompo"} <= names
     assert len(names) == len(watchlist_table(at))
 

@@ -235,6 +235,58 @@ CREATE TABLE import_log (
     message       VARCHAR
 );
 
+-- GIS layers loaded with `python -m dashboard.ingest layer PATH --kind permits|boundaries`.
+-- One layer per kind: importing a new one replaces the previous one. Geometries are in
+-- WGS 84 (EPSG:4326), reprojected at import; `outline` is a simplified copy for the map and
+-- min_/max_ the bounding box, so the map only sends the polygons near the sites it shows.
+CREATE TABLE gis_layers (
+    kind          VARCHAR PRIMARY KEY CHECK (kind IN ('permits', 'boundaries')),
+    source_file   VARCHAR NOT NULL,
+    source_sha256 VARCHAR NOT NULL,
+    source_crs    VARCHAR NOT NULL,
+    features      BIGINT NOT NULL CHECK (features > 0),
+    repaired      BIGINT NOT NULL CHECK (repaired >= 0),
+    imported_at   TIMESTAMP NOT NULL
+);
+
+CREATE TABLE permits (
+    permit_id    BIGINT PRIMARY KEY,  -- the feature's position in the source layer (1-based)
+    permit_code  VARCHAR NOT NULL,
+    holder       VARCHAR,
+    licence_type VARCHAR,
+    status       VARCHAR,
+    resources    VARCHAR,
+    granted_on   DATE,
+    expires_on   DATE,
+    area_ha      DOUBLE NOT NULL CHECK (area_ha >= 0),
+    min_lon      DOUBLE NOT NULL,
+    min_lat      DOUBLE NOT NULL,
+    max_lon      DOUBLE NOT NULL,
+    max_lat      DOUBLE NOT NULL,
+    geometry     GEOMETRY NOT NULL,
+    outline      GEOMETRY NOT NULL
+);
+
+CREATE TABLE boundaries (
+    boundary_id BIGINT PRIMARY KEY,  -- the feature's position in the source layer (1-based)
+    name        VARCHAR NOT NULL,
+    min_lon     DOUBLE NOT NULL,
+    min_lat     DOUBLE NOT NULL,
+    max_lon     DOUBLE NOT NULL,
+    max_lat     DOUBLE NOT NULL,
+    geometry    GEOMETRY NOT NULL,
+    outline     GEOMETRY NOT NULL
+);
+
+-- Which permits each site lies on (the spatial join done at import); `chosen` marks the one
+-- copied to sites.permit_code / permit_holder.
+CREATE TABLE site_permits (
+    site_id   VARCHAR NOT NULL,
+    permit_id BIGINT NOT NULL,
+    chosen    BOOLEAN NOT NULL,
+    PRIMARY KEY (site_id, permit_id)
+);
+
 -- The sites matching the shared filters (NULL means "all"), for queries/:
 --   WHERE site_id IN (SELECT site_id FROM chosen_sites($province, $site_id, $programme_status))
 CREATE MACRO chosen_sites(province_filter, site_filter, status_filter) AS TABLE
