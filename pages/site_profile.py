@@ -1,16 +1,17 @@
-"""Site profile: one site's identity, trends since enrolment, latest visit, incidents and
-supply. Its URL can be shared: /site_profile?site_id=FCA-0002.
+"""Site profile: one site's open flags, identity, trends since enrolment, latest visit,
+incidents and supply. Its URL can be shared: /site_profile?site_id=FCA-0002.
 
 Each section is a function of the site's profile row, and SECTIONS runs them in order: a new
-section (the open flags of the problem-site rules, for example) is one more function there.
+section is one more function there.
 The sidebar's period applies; its province and site filters do not (the URL names the site).
 """
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import i18n, indicators, maps, profile, ui
+from dashboard import i18n, indicators, maps, profile, ui, watchlist
 from dashboard import indicator_views as views
+from dashboard.screening_rules import ScreeningConfigError
 
 OBJECTIVES = ("fair_cobalt", "child_labour", "income", "safety")
 PICKER_KEY = "profile_site_picker"
@@ -54,6 +55,30 @@ def header(site) -> None:
              if site.programme_status == "programme" else f":orange-badge[{status}]")
     st.markdown(f"{badge} :gray-badge[{site.site_id}] :gray-badge[{site.province}]")
     st.caption(t("site_profile.period", start=day(filters.start), end=day(filters.end)))
+
+
+FLAG_COLOURS = {"high": "red", "medium": "orange", "low": "blue"}
+
+
+def flags(site) -> None:
+    """The site's open flags on the problem-site watchlist, most severe first, with reasons."""
+    st.subheader(t("site_profile.flags_title"))
+    try:
+        rows = watchlist.open_flags(ui.load, site.site_id, min(filters.end, ui.as_of()),
+                                    language)
+    except ScreeningConfigError as error:
+        st.warning(t("screening.config_error", detail=str(error)), icon=":material/error:")
+        return
+    if rows.empty:
+        st.success(t("site_profile.no_flags"), icon=":material/check_circle:")
+    for row in rows.itertuples():
+        since = (t("site_profile.flag_since", date=day(row.since))
+                 if row.since is not None and not pd.isna(row.since) else "")
+        colour = FLAG_COLOURS.get(row.severity, "gray")
+        st.markdown(f":{colour}-badge[{row.severity_name}] **{row.name}**{since}  \n"
+                    f"{row.reason}")
+    st.page_link(ui.PAGES_DIR / "problem_sites.py", label=t("site_profile.see_watchlist"),
+                 icon=":material/warning:")
 
 
 def identity(site) -> None:
@@ -214,7 +239,7 @@ def supply(site) -> None:
         key="profile_supply")
 
 
-SECTIONS = (header, identity, trends, latest_visit, incidents, supply)
+SECTIONS = (header, flags, identity, trends, latest_visit, incidents, supply)
 
 # -- page -----------------------------------------------------------------------------------
 

@@ -169,8 +169,8 @@ def test_without_tiles_the_map_still_has_its_own_base_layer(demo, monkeypatch):
 
 # -- the profile -----------------------------------------------------------------------------
 
-SECTIONS = ["Identity", "Since enrolment, against comparison sites", "Latest monitoring visit",
-            "Incidents", "Supply through the site"]
+SECTIONS = ["Open flags", "Identity", "Since enrolment, against comparison sites",
+            "Latest monitoring visit", "Incidents", "Supply through the site"]
 TRENDS_OF_A_COMPARISON_SITE = "Over the period, against the comparison sites of its province"
 
 
@@ -183,7 +183,7 @@ def test_the_profile_renders_for_every_demo_site(demo):
         at.query_params["site_id"] = site_id
         ok(at.run())
         expected = (SECTIONS if status == "programme"
-                    else [SECTIONS[0], TRENDS_OF_A_COMPARISON_SITE, *SECTIONS[2:]])
+                    else [*SECTIONS[:2], TRENDS_OF_A_COMPARISON_SITE, *SECTIONS[3:]])
         assert [s.value for s in at.subheader] == expected, site_id
         assert f":gray-badge[{site_id}]" in at.markdown[0].value
 
@@ -192,7 +192,7 @@ def test_the_profile_shows_identity_trends_visit_incidents_and_supply(use_db, la
     use_db(layered_db)
     at = ok(open_page(PROFILE, {"site_id": "FCA-0001"}))
     assert at.title[0].value == "Kasulo"
-    identity = at.markdown[1].value
+    identity = next(m.value for m in at.markdown if "Also known as" in m.value)
     assert "| **Also known as** | Kasulu |" in identity
     assert "PER 200 · KASULO TAILINGS (PER, Actif)" in identity
     assert "| **Also lies on** | PE 100 · GECAMINES (PE, Actif) |" in identity
@@ -218,6 +218,21 @@ def test_an_unknown_or_missing_site_gets_a_message_and_a_picker(demo):
 def test_the_profile_in_french(demo):
     at = ok(open_page(PROFILE, {"site_id": "FCA-0002", "lang": "FR", "province": "Lualaba",
                                   "site": "Kasulo"}))
-    assert [s.value for s in at.subheader][0] == "Identité"
+    assert [s.value for s in at.subheader][:2] == ["Alertes ouvertes", "Identité"]
     assert "inscrit le 1 août 2020" in at.markdown[0].value
 
+
+
+def test_the_profile_lists_the_sites_open_flags_with_their_reasons(demo):
+    at = ok(open_page(PROFILE, {"site_id": "FCA-0011"}))  # Kawama, a deteriorating site
+    assert at.title[0].value == "Kawama"
+    flags = [m.value for m in at.markdown if m.value.startswith(":red-badge[")]
+    fatal = next(flag for flag in flags if "**Fatal incident in the last 90 days**" in flag)
+    assert "since" in fatal and "\n" in fatal  # its date, then its reason
+    assert not at.success
+
+
+def test_a_site_without_flags_says_so(demo):
+    at = ok(open_page(PROFILE, {"site_id": "FCA-0002"}))  # Kamilombe: improving, no flag
+    assert "No rule or statistic" in at.success[0].value
+    assert not [m.value for m in at.markdown if m.value.startswith(":red-badge[")]
