@@ -280,8 +280,9 @@ with results:
                  end=i18n.month(filters.end, language)))
     headline = scenario.headlines(projection).set_index("outcome")
     horizon = projection.horizon
-    for row_outcomes in (scenario.OUTCOMES[:4], scenario.OUTCOMES[4:]):
-        for column, outcome in zip(st.columns(len(row_outcomes)), row_outcomes):
+    for row_outcomes, widths in ((scenario.OUTCOMES[:4], [1, 1, 1.4, 1.1]),
+                                 (scenario.OUTCOMES[4:], [1, 1, 1])):
+        for column, outcome in zip(st.columns(widths), row_outcomes):
             h = headline.loc[outcome.id]
             column.metric(t(f"scenarios.headline_{outcome.id}"),
                           fmt(outcome.id, h["median"]), border=True,
