@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import tomllib
 import zlib
 from collections.abc import Mapping, Sequence
@@ -116,29 +115,9 @@ REQUIRED_FIELDS = ("id", "workstream", "role", "distribution", "low", "high", "n
 @functools.cache
 def load_registry(path: Path = ASSUMPTIONS_FILE) -> Registry:
     raw = tomllib.loads(Path(path).read_text())
-    assumptions = []
-    for index, entry in enumerate(raw.get("assumption", []), start=1):
-        where = f"{Path(path).name}, assumption {index} ({entry.get('id', '?')})"
-        missing = [name for name in REQUIRED_FIELDS if name not in entry]
-        if missing:
-            raise AssumptionError(f"{where}: missing field(s) {', '.join(missing)}.")
-        if entry["role"] not in ROLES:
-            raise AssumptionError(f"{where}: role '{entry['role']}' is not one of "
-                                  f"{', '.join(ROLES)}.")
-        if entry["distribution"] not in DISTRIBUTIONS:
-            raise AssumptionError(f"{where}: distribution '{entry['distribution']}' is not one "
-                                  f"of {', '.join(DISTRIBUTIONS)}.")
-        if not entry["sourced"] and entry["source"]:
-            raise AssumptionError(f"{where}: sourced = false but a source is given.")
-        if entry["sourced"] and not entry["source"]:
-            raise AssumptionError(f"{where}: sourced = true needs a source.")
-        assumption = Assumption(**{name: entry.get(name, "") for name in Assumption.__annotations__})
-        assumption = replace(assumption, low=float(assumption.low), high=float(assumption.high))
-        rule = range_rule(assumption, assumption.low, assumption.high)
-        if rule:
-            raise AssumptionError(f"{where}: low = {assumption.low}, high = {assumption.high} "
-                                  f"breaks the rule '{RULE_TEXT[rule]}'.")
-        assumptions.append(assumption)
+    assumptions = [
+        _assumption(entry, f"{Path(path).name}, assumption {index} ({entry.get('id', '?')})")
+        for index, entry in enumerate(raw.get("assumption", []), start=1)]
     ids = [a.id for a in assumptions]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
@@ -151,6 +130,31 @@ def load_registry(path: Path = ASSUMPTIONS_FILE) -> Registry:
         raise AssumptionError(f"{Path(path).name}: the model needs {', '.join(absent)}.")
     return Registry(tuple(assumptions), float(raw["living_income_usd"]),
                     raw["living_income_source"], raw["living_income_url"])
+
+
+def _assumption(entry: dict, where: str) -> Assumption:
+    """One [[assumption]] entry, checked; ``where`` names it in error messages."""
+    missing = [name for name in REQUIRED_FIELDS if name not in entry]
+    if missing:
+        raise AssumptionError(f"{where}: missing field(s) {', '.join(missing)}.")
+    for name, allowed in (("role", ROLES), ("distribution", DISTRIBUTIONS)):
+        if entry[name] not in allowed:
+            raise AssumptionError(f"{where}: {name} '{entry[name]}' is not one of "
+                                  f"{', '.join(allowed)}.")
+    for name in ("low", "high"):
+        if isinstance(entry[name], bool) or not isinstance(entry[name], (int, float)):
+            raise AssumptionError(f"{where}: {name} = {entry[name]!r} is not a number.")
+    if bool(entry["sourced"]) != bool(entry["source"]):
+        raise AssumptionError(f"{where}: sourced = {str(entry['sourced']).lower()} but the "
+                              f"source is {'given' if entry['source'] else 'empty'}: a sourced "
+                              "range names its source, an unsourced one leaves it empty.")
+    fields = {name: entry.get(name, "") for name in Assumption.__annotations__}
+    assumption = Assumption(**{**fields, "low": float(entry["low"]), "high": float(entry["high"])})
+    rule = range_rule(assumption, assumption.low, assumption.high)
+    if rule:
+        raise AssumptionError(f"{where}: low = {assumption.low}, high = {assumption.high} "
+                              f"breaks the rule '{RULE_TEXT[rule]}'.")
+    return assumption
 
 
 # Rules for a range, shared by the file, the URL and the assumptions editor. The page shows
@@ -397,7 +401,7 @@ def derived_ranges(baseline: Baseline, registry: Registry) -> dict[str, tuple[fl
             half = (assumption.high - assumption.low) / 2
             ranges[assumption.id] = (round(centre - half, 4), round(centre + half, 4))
         else:  # a share measured in the data: from half to one and a half times it
-            centre = min(centre, 0.66)
+            centre = min(centre, 0.99 / 1.5)  # so that the high end stays a share
             ranges[assumption.id] = (round(centre / 2, 4), round(centre * 1.5, 4))
     return ranges
 

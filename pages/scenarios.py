@@ -343,7 +343,8 @@ with results:
         st.caption(t("scenarios.eligible_caption"))
         st.dataframe(pd.DataFrame({
             t("scenarios.col_workstream"): [t(f"workstreams.{w}") for w in scenario.WORKSTREAMS],
-            t("scenarios.col_eligible"): [t(f"scenarios.eligible_{w}") for w in scenario.WORKSTREAMS],
+            t("scenarios.col_eligible"): [t(f"scenarios.eligible_{w}")
+                                          for w in scenario.WORKSTREAMS],
             t("scenarios.col_today"): [eligible[w] for w in scenario.WORKSTREAMS],
             t("scenarios.col_reached"): [float(projection.reached[w][:, -1].mean())
                                          for w in scenario.WORKSTREAMS],
