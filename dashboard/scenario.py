@@ -574,6 +574,33 @@ def _overrides(params: Mapping[str, str], known: Mapping[str, Assumption],
     return tuple(overrides)
 
 
+def edited_overrides(edits: Sequence[tuple[str, float, float]],
+                     assumptions: Sequence[Assumption],
+                     previous: Sequence[tuple[str, float, float]] = ()
+                     ) -> tuple[tuple[tuple[str, float, float], ...],
+                                tuple[tuple[str, float, float, str], ...]]:
+    """The ranges edited in the assumptions table that differ from the assumptions' own,
+    checked. A broken edit comes back as (id, low, high, rule) and the previous override of
+    that assumption, if any, is kept in its place."""
+    by_id = {a.id: a for a in assumptions}
+    kept = {key: (low, high) for key, low, high in previous}
+    overrides, problems = [], []
+    for key, low, high in edits:
+        low, high = float(low), float(high)
+        assumption = by_id[key]
+        if (low, high) == (assumption.low, assumption.high):
+            continue
+        rule = ("not_a_number" if low != low or high != high
+                else range_rule(assumption, low, high))
+        if rule:
+            problems.append((key, low, high, rule))
+            if key in kept:
+                overrides.append((key, *kept[key]))
+            continue
+        overrides.append((key, low, high))
+    return tuple(sorted(overrides)), tuple(problems)
+
+
 def default_allocation(committed_by_workstream: Mapping[str, float]) -> tuple[int, ...]:
     """Weights in percent that split the budget as the funding to date was split (equal
     shares when there is none), rounded so that they add up to 100."""

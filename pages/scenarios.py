@@ -132,30 +132,6 @@ def assumption_table(assumptions, edited: dict, recorded: dict, overhead_share) 
     return pd.DataFrame(rows)
 
 
-def edited_overrides(edited: pd.DataFrame, assumptions, previous: dict) -> tuple[tuple, list[str]]:
-    """Ranges that differ from the defaults, checked; a broken one keeps its previous value."""
-    by_id = {a.id: a for a in assumptions}
-    overrides, problems = [], []
-    for row in edited.itertuples():
-        default = by_id[row.id]
-        low, high = float(row.low), float(row.high)
-        if (low, high) == (default.low, default.high):
-            continue
-        rule = ("not_a_number" if low != low or high != high
-                else scenario.range_rule(default, low, high))
-        if rule:
-            problems.append(t("scenarios.editor_problem", assumption=row.name,
-                              low=i18n.number(low, language, 4),
-                              high=i18n.number(high, language, 4),
-                              rule=t(f"scenarios.rule_{rule}", minimum="", maximum="",
-                                     options="")))
-            if row.id in previous:
-                overrides.append((row.id, *previous[row.id]))
-            continue
-        overrides.append((row.id, low, high))
-    return tuple(sorted(overrides)), problems
-
-
 # -- page -----------------------------------------------------------------------------------
 
 st.title(t("scenarios.title"))
@@ -218,9 +194,15 @@ with tab_assumptions:
             "recorded": st.column_config.TextColumn(t("scenarios.col_recorded"),
                                                     help=t("scenarios.col_recorded_help")),
         })
-    overrides, editor_problems = edited_overrides(edited, resolved, base_edits)
-    for message in editor_problems:
-        st.error(message, icon=":material/edit_off:")
+    overrides, broken = scenario.edited_overrides(
+        list(edited[["id", "low", "high"]].itertuples(index=False, name=None)), resolved,
+        state.get("scn_overrides", ()))
+    names = dict(zip(table["id"], table["name"]))
+    for key, low, high, rule in broken:
+        st.error(t("scenarios.editor_problem", assumption=names[key],
+                   low=i18n.decimal(low, language), high=i18n.decimal(high, language),
+                   rule=t(f"scenarios.rule_{rule}", minimum="", maximum="", options="")),
+                 icon=":material/edit_off:")
     unsourced = sum(not a.sourced for a in resolved)
     st.caption(t("scenarios.unsourced_count", n=unsourced, total=len(resolved)))
     st.caption(t("scenarios.living_income_note", usd=i18n.money(registry.living_income_usd,

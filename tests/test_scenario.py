@@ -450,6 +450,18 @@ def test_default_allocation_follows_the_funding_to_date():
     assert sc.default_allocation({}) == (20, 20, 20, 20, 20)
 
 
+def test_edits_in_the_assumptions_table_become_checked_overrides():
+    edits = [("child_labour.cost", 150, 1500),        # unchanged: no override
+             ("safety.cost", 1000, 3000),             # edited
+             ("child_labour.effect", 0.2, 1.5),       # broken: not a share
+             ("credits.uptake", float("nan"), 0.3)]   # a cleared cell
+    previous = (("child_labour.effect", 0.3, 0.4),)
+    overrides, problems = sc.edited_overrides(edits, ASSUMPTIONS, previous)
+    assert overrides == (("child_labour.effect", 0.3, 0.4), ("safety.cost", 1000.0, 3000.0))
+    assert [(key, rule) for key, _, _, rule in problems] == [
+        ("child_labour.effect", "not_a_share"), ("credits.uptake", "not_a_number")]
+
+
 # -- the baseline from the database -----------------------------------------------------------
 
 @pytest.fixture
