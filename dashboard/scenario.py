@@ -20,7 +20,8 @@ formalisation), one year at a time, each quantity an array over Monte Carlo draw
 - Outcomes: stocks (children out of child labour, children in school, households above the
   living income, mean income) are read at the end of each year; flows (incidents averted, fair
   cobalt tonnes, credits) use the mean of the start- and end-of-year state.
-- The no-new-funding baseline continues the chosen sites' recent trend; added impact is the
+- The no-new-funding baseline continues the chosen sites' recent trend (counts by a yearly
+  rate, shares at so many points a year, slowing near 0% and 100%); added impact is the
   scenario minus the baseline, capped so that no more than everyone can be helped.
 
 The same random numbers drive the baseline and every scenario (common random numbers), so
@@ -754,8 +755,7 @@ def _baseline_levels(baseline: Baseline, drawn: Mapping[str, np.ndarray], years:
         return level * np.maximum(1 + trend[:, None], 0) ** years
 
     def shift(count: float, total: float, trend: np.ndarray) -> np.ndarray:
-        share = count / total if total else 0.0
-        return np.clip(share + trend[:, None] * years, 0, 1) * total
+        return share_path(count / total if total else 0.0, trend, years) * total
 
     b = baseline
     households = b.households
@@ -774,6 +774,19 @@ def _baseline_levels(baseline: Baseline, drawn: Mapping[str, np.ndarray], years:
         "fair_cobalt_tonnes": fair,
         "credits_usd": fair * (drawn["credits.uptake"] * drawn["credits.price"])[:, None],
     }
+
+
+def share_path(share: float, trend: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """A share moving at ``trend`` points per year from ``share``, slowing as it nears 100%
+    (or 0% when falling) so that it never crosses it: 1 - (1 - s) exp(-trend t / (1 - s)),
+    or s exp(trend t / s). Its slope today is ``trend``. Shape (draws, years)."""
+    trend, t = trend[:, None], years[None, :]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rising = 1 - (1 - share) * np.exp(-np.maximum(trend, 0) * t / (1 - share))
+        falling = share * np.exp(np.minimum(trend, 0) * t / share)
+    rising = rising if share < 1 else np.ones_like(rising)
+    falling = falling if share > 0 else np.zeros_like(falling)
+    return np.where(trend >= 0, rising, falling)
 
 
 def _added(baseline: Baseline, drawn: Mapping[str, np.ndarray], base: dict[str, np.ndarray],

@@ -241,11 +241,34 @@ def test_the_baseline_continues_the_trend():
                         baseline__income_trend=0.1, credits__uptake=0.1)
     result = sc.project(only("safety", 0), baseline, drawn, horizon=2)
     assert result.baseline["children_working"][0] == pytest.approx([90, 81])
-    assert result.baseline["fair_cobalt_tonnes"][0] == pytest.approx([45, 50])
-    assert result.baseline["credits_usd"][0] == pytest.approx([45 * 500, 50 * 500])
+    # a share of 40% rising 5 points a year, slowing near 100%: 1 - 0.6 exp(-0.05 t / 0.6)
+    assert result.baseline["fair_cobalt_tonnes"][0] == pytest.approx([44.7974, 49.2111],
+                                                                      abs=1e-4)
+    assert result.baseline["credits_usd"][0] == pytest.approx(
+        result.baseline["fair_cobalt_tonnes"][0] * 500)
     # incomes 10% higher: households once above 193 / 1.1 = 175.45 are now above 193
     assert result.baseline["households_above_living_income"][0, 0] == pytest.approx(
         535 + 1000 * (193 - 193 / 1.1) / 200, abs=1e-3)
+
+
+@pytest.mark.parametrize("share, trend, expected", [
+    (0.4, 0.05, [0.447974, 0.492111]),   # rising: 1 - 0.6 exp(-0.05 t / 0.6)
+    (0.4, -0.05, [0.352999, 0.311520]),  # falling: 0.4 exp(-0.05 t / 0.4)
+    (0.0, 0.1, [0.095163, 0.181269]),    # from nothing: 1 - exp(-0.1 t)
+    (0.0, -0.1, [0.0, 0.0]),
+    (1.0, 0.1, [1.0, 1.0]),
+    (0.5, 0.0, [0.5, 0.5]),
+])
+def test_a_share_moves_at_its_trend_and_never_leaves_0_to_1(share, trend, expected):
+    path = sc.share_path(share, np.array([trend]), np.array([1, 2]))
+    assert path[0] == pytest.approx(expected, abs=1e-6)
+
+
+@given(st.floats(0, 1), st.floats(-1, 1), st.integers(1, 50))
+def test_a_share_path_stays_a_share(share, trend, years):
+    path = sc.share_path(share, np.array([trend]), np.arange(1, years + 1))
+    assert np.all((path >= 0) & (path <= 1))
+    assert np.all(np.diff(path[0]) * np.sign(trend) >= -1e-12)  # it keeps its direction
 
 
 def test_cost_per_outcome_is_spending_over_outcome():
