@@ -20,6 +20,10 @@ MEASURED_COLOUR = PALETTE[7]
 LOW_COLOUR, HIGH_COLOUR = PALETTE[5], PALETTE[4]
 
 
+# plotly's decimal and thousands separators per language (French: 1 234,5)
+SEPARATORS = {"en": ".,", "fr": ",\u202f"}
+
+
 def _band(colour: str, opacity: float) -> str:
     red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{opacity})"
@@ -27,7 +31,7 @@ def _band(colour: str, opacity: float) -> str:
 
 def fan_chart(rows: pd.DataFrame, measured: pd.DataFrame, *, title: str, y_title: str,
               names: Mapping[str, str], x_labels: Mapping[int, str], x_title: str = "",
-              y_format: str = ",.0f") -> go.Figure:
+              y_format: str = ",.0f", language: str = "en") -> go.Figure:
     """One outcome over the years: ``rows`` has columns series (baseline | scenario), year,
     p5, median, p95; ``measured`` has year (0, -1, -2) and value. ``names`` labels the
     series "baseline", "scenario", "measured" and "interval"."""
@@ -62,12 +66,14 @@ def fan_chart(rows: pd.DataFrame, measured: pd.DataFrame, *, title: str, y_title
            "legend": dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0)},
         xaxis=dict(tickmode="array", tickvals=ticks, ticktext=[x_labels[t] for t in ticks],
                    title=x_title),
-        yaxis=dict(rangemode="tozero", tickformat=y_format), height=320)
+        yaxis=dict(rangemode="tozero", tickformat=y_format), height=320,
+        separators=SEPARATORS[language])
     return figure
 
 
 def tornado(rows: pd.DataFrame, *, title: str, x_title: str, labels: Mapping[str, str],
-            low_name: str, high_name: str, x_format: str = ",.0f") -> go.Figure:
+            low_name: str, high_name: str, x_format: str = ",.0f",
+            language: str = "en") -> go.Figure:
     """Bars from the central result to the result with one assumption at its 5th (``at_low``)
     and 95th (``at_high``) percentile, widest swing on top. ``labels`` names assumptions."""
     rows = rows.sort_values("swing", ascending=True, kind="stable")
@@ -84,12 +90,13 @@ def tornado(rows: pd.DataFrame, *, title: str, x_title: str, labels: Mapping[str
     figure.update_layout(title=title, xaxis_title=x_title, barmode="overlay",
                          **{**LAYOUT, "hovermode": "closest",
                             "margin": dict(l=8, r=8, t=64, b=8)},
-                         xaxis=dict(tickformat=x_format), height=120 + 32 * len(rows))
+                         xaxis=dict(tickformat=x_format), height=120 + 32 * len(rows),
+                         separators=SEPARATORS[language])
     return figure
 
 
 def comparison(rows: pd.DataFrame, *, outcomes: Sequence[str], titles: Mapping[str, str],
-               interval_name: str) -> go.Figure:
+               interval_name: str, language: str = "en") -> go.Figure:
     """Scenarios side by side: per outcome (one panel each), each scenario's median with its
     5th-95th percentile interval. ``rows`` has columns scenario, outcome, p5, median, p95."""
     from plotly.subplots import make_subplots
@@ -110,5 +117,6 @@ def comparison(rows: pd.DataFrame, *, outcomes: Sequence[str], titles: Mapping[s
         figure.update_yaxes(autorange="reversed", row=panel, col=1)
         figure.update_xaxes(rangemode="tozero", tickformat=",.0f", row=panel, col=1)
     figure.update_layout(margin=dict(l=8, r=8, t=32, b=8), hovermode="closest",
+                         separators=SEPARATORS[language],
                          height=max(260, (70 + 26 * len(scenarios)) * len(outcomes)))
     return figure

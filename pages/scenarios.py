@@ -285,7 +285,8 @@ with results:
             rows[(rows["outcome"] == outcome.id) & (rows["series"] != "added")],
             measured[measured["outcome"] == outcome.id],
             title=t(f"scenarios.level_{outcome.id}"), y_title=t(f"scenarios.unit_{outcome.id}"),
-            names=names, x_labels=labels, y_format=PLOT_FORMATS.get(outcome.id, ",.0f"))
+            names=names, x_labels=labels, y_format=PLOT_FORMATS.get(outcome.id, ",.0f"),
+            language=language)
         fan_columns[index % 2].plotly_chart(figure, key=f"fan_{outcome.id}")
     st.caption(t("scenarios.fan_caption", draws=i18n.number(projection.draws, language),
                  month=i18n.month(filters.end, language)))
@@ -317,7 +318,7 @@ with results:
         x_title=t(f"scenarios.unit_{focus}"),
         labels={a.id: getattr(a, f"name_{language}") for a in resolved},
         low_name=t("scenarios.at_low"), high_name=t("scenarios.at_high"),
-        x_format=PLOT_FORMATS.get(focus, ",.0f")), key="tornado")
+        x_format=PLOT_FORMATS.get(focus, ",.0f"), language=language), key="tornado")
     st.caption(t("scenarios.tornado_caption"))
 
     with st.expander(t("scenarios.eligible_title")):
@@ -393,7 +394,7 @@ with tab_compare:
             compared, outcomes=[o.id for o in scenario.OUTCOMES],
             titles={o.id: t(f"scenarios.added_{o.id}", horizon=horizon)
                     for o in scenario.OUTCOMES},
-            interval_name=t("scenarios.series_interval")), key="comparison")
+            interval_name=t("scenarios.series_interval"), language=language), key="comparison")
         st.caption(t("scenarios.givewell_caveat"))
         links = st.columns(len(saved) + 1)
         for column, (label, chosen) in zip(links, saved):
