@@ -97,12 +97,14 @@ class AssumptionError(ValueError):
 
 @dataclass(frozen=True)
 class Registry:
-    """The assumptions file: the assumptions and the living-income benchmark."""
+    """The assumptions file: the assumptions, the living-income benchmark, the thresholds."""
 
     assumptions: tuple[Assumption, ...]
-    living_income_usd: float
-    living_income_source: str
-    living_income_url: str
+    living_income_usd: float = 193.0
+    living_income_source: str = ""
+    living_income_url: str = ""
+    formalised_fair_share: float = 0.5
+    trend_limits: tuple[tuple[str, float], ...] = (("relative", 0.3), ("points", 0.1))
 
     def by_id(self) -> dict[str, Assumption]:
         return {a.id: a for a in self.assumptions}
@@ -130,7 +132,10 @@ def load_registry(path: Path = ASSUMPTIONS_FILE) -> Registry:
     if absent:
         raise AssumptionError(f"{Path(path).name}: the model needs {', '.join(absent)}.")
     return Registry(tuple(assumptions), float(raw["living_income_usd"]),
-                    raw["living_income_source"], raw["living_income_url"])
+                    raw["living_income_source"], raw["living_income_url"],
+                    float(raw["formalised_fair_share"]),
+                    (("relative", float(raw["trend_limit_relative"])),
+                     ("points", float(raw["trend_limit_points"]))))
 
 
 def _assumption(entry: dict, where: str) -> Assumption:
@@ -269,8 +274,6 @@ TRENDS = {
     "incident_trend": ("relative", "incidents", None),
     "fair_share_trend": ("points", "fair_cobalt_tonnes", "cobalt_tonnes"),
 }
-TREND_LIMITS = {"relative": 0.3, "points": 0.1}
-FORMALISED_SHARE = 0.5  # a site selling at least this fair share needs no formalisation
 
 
 @dataclass(frozen=True)
@@ -333,11 +336,13 @@ def _total(frame: pd.DataFrame, column: str) -> float:
 
 
 def baseline_from(sites: pd.DataFrame, trend: pd.DataFrame, incomes: pd.DataFrame,
-                  living_income_usd: float = 193.0) -> Baseline:
-    """The baseline from the scenario_sites, scenario_trend and scenario_incomes queries."""
+                  registry: Registry | None = None) -> Baseline:
+    """The baseline from the scenario_sites, scenario_trend and scenario_incomes queries;
+    the registry gives the living income and what counts as a formalised site."""
+    registry = registry or load_registry()
     tonnes = sites["cobalt_tonnes"].fillna(0) if len(sites) else pd.Series(dtype=float)
     fair = sites["fair_cobalt_tonnes"].fillna(0) if len(sites) else pd.Series(dtype=float)
-    unformalised = (tonnes > 0) & (fair < FORMALISED_SHARE * tonnes)
+    unformalised = (tonnes > 0) & (fair < registry.formalised_fair_share * tonnes)
     edges, below = _income_distribution(incomes)
     history = tuple(
         (int(row["years_before"]),
@@ -364,7 +369,7 @@ def baseline_from(sites: pd.DataFrame, trend: pd.DataFrame, incomes: pd.DataFram
         credit_usd=_total(sites, "credit_usd"),
         unformalised_sites=int(unformalised.sum()),
         unformalised_tonnes=float((tonnes - fair)[unformalised].sum()),
-        living_income_usd=living_income_usd,
+        living_income_usd=registry.living_income_usd,
         income_edges=edges,
         income_below=below,
         history=history,
@@ -390,7 +395,8 @@ def _income_distribution(incomes: pd.DataFrame) -> tuple[tuple[float, ...], tupl
 
 def derived_ranges(baseline: Baseline, registry: Registry) -> dict[str, tuple[float, float]]:
     """The ranges the data give to ``derived`` assumptions (missing when the data cannot)."""
-    centres = {name: _trend(baseline, *spec) for name, spec in TRENDS.items()}
+    limits = dict(registry.trend_limits)
+    centres = {name: _trend(baseline, limits, *spec) for name, spec in TRENDS.items()}
     fair, credited = baseline.fair_cobalt_tonnes, baseline.credit_tonnes
     centres["credit_uptake"] = credited / fair if fair > 0 and credited > 0 else None
     ranges = {}
@@ -407,7 +413,8 @@ def derived_ranges(baseline: Baseline, registry: Registry) -> dict[str, tuple[fl
     return ranges
 
 
-def _trend(baseline: Baseline, kind: str, numerator: str, denominator: str | None) -> float | None:
+def _trend(baseline: Baseline, limits: Mapping[str, float], kind: str, numerator: str,
+           denominator: str | None) -> float | None:
     """Yearly change over the oldest and newest windows with data, clamped."""
     points = []
     for years_before, _ in baseline.history:
@@ -424,7 +431,7 @@ def _trend(baseline: Baseline, kind: str, numerator: str, denominator: str | Non
         change = (newest / oldest) ** (1 / span) - 1
     else:
         change = (newest - oldest) / span
-    limit = TREND_LIMITS[kind]
+    limit = limits[kind]
     return float(np.clip(change, -limit, limit))
 
 

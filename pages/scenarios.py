@@ -43,8 +43,7 @@ def load_baseline(sites: str) -> scenario.Baseline:
                   programme_status=STATUS_OF_SCOPE[sites], end=filters.end)
     return scenario.baseline_from(ui.load("scenario_sites", **params),
                                   ui.load("scenario_trend", **params),
-                                  ui.load("scenario_incomes", **params),
-                                  registry.living_income_usd)
+                                  ui.load("scenario_incomes", **params), registry)
 
 
 # -- the scenario from the URL (or this session), and back into the URL ---------------------

@@ -31,6 +31,11 @@ def point_draws(**values: float) -> dict[str, np.ndarray]:
     return {key: np.array([value], dtype=float) for key, value in base.items()}
 
 
+def levels(**values: float) -> tuple:
+    """One window of a baseline's history: the given LEVELS, the others unknown."""
+    return tuple(values.get(name) for name in sc.LEVELS)
+
+
 def only(workstream: str, budget: int, years: int = 1) -> sc.Scenario:
     return sc.Scenario(budget_usd=budget, years=years, sites="programme",
                        allocation=tuple(100 if w == workstream else 0 for w in sc.WORKSTREAMS))
@@ -77,6 +82,25 @@ def test_a_broken_assumptions_file_names_the_entry_field_and_rule(tmp_path, old,
     with pytest.raises(sc.AssumptionError, match=r"assumption 1 \(child_labour.cost\)") as error:
         sc.load_registry(path)
     assert message in str(error.value)
+
+
+def test_the_thresholds_come_from_the_file(tmp_path):
+    path = tmp_path / "assumptions.toml"
+    path.write_text(sc.ASSUMPTIONS_FILE.read_text().replace(
+        "formalised_fair_share = 0.5", "formalised_fair_share = 0.9").replace(
+        "trend_limit_points = 0.1", "trend_limit_points = 0.01"))
+    registry = sc.load_registry(path)
+    sites = pd.DataFrame({"cobalt_tonnes": [10.0, 10.0], "fair_cobalt_tonnes": [6.0, 9.5]})
+    empty = pd.DataFrame(columns=["income_from_usd", "households"])
+    assert sc.baseline_from(sites, pd.DataFrame(columns=["years_before"]), empty,
+                            registry).unformalised_sites == 1
+    assert sc.baseline_from(sites, pd.DataFrame(columns=["years_before"]), empty,
+                            REGISTRY).unformalised_sites == 0
+    history = ((1, levels(cobalt_tonnes=10.0, fair_cobalt_tonnes=1.0)),
+               (0, levels(cobalt_tonnes=10.0, fair_cobalt_tonnes=5.0)))
+    moving = sc.Baseline(history=history)  # the fair share rose 40 points in a year
+    assert sc.derived_ranges(moving, registry)["baseline.fair_share_trend"] == (-0.04, 0.06)
+    assert sc.derived_ranges(moving, REGISTRY)["baseline.fair_share_trend"] == (0.05, 0.15)
 
 
 def test_the_model_refuses_a_file_without_an_assumption_it_needs(tmp_path):
@@ -494,7 +518,7 @@ def fixture_baseline(use_db, small_db):
                   end=dt.date(2022, 6, 30))
     frames = [db.run(name, **params) for name in ("scenario_sites", "scenario_trend",
                                                    "scenario_incomes")]
-    return frames, sc.baseline_from(*frames, REGISTRY.living_income_usd)
+    return frames, sc.baseline_from(*frames, REGISTRY)
 
 
 def test_the_baseline_adds_up_the_sites_and_matches_the_trend_window(fixture_baseline):
