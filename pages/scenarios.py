@@ -180,8 +180,8 @@ with tab_assumptions:
         table, key=f"scn_editor_{state.get('scn_editor_version', 0)}", hide_index=True,
         height=36 * (len(table) + 1) + 4,
         disabled=[c for c in table.columns if c not in ("low", "high")],
-        column_order=["name", "low", "high", "unit", "recorded", "sourced", "distribution",
-                      "workstream"],
+        column_order=["name", "low", "high", "unit", "recorded", "sourced", "source",
+                      "distribution", "workstream"],
         column_config={
             "workstream": t("scenarios.col_workstream"),
             "name": st.column_config.TextColumn(t("scenarios.col_assumption"), width="large"),
@@ -190,6 +190,7 @@ with tab_assumptions:
             "unit": t("scenarios.col_unit"),
             "distribution": t("scenarios.col_distribution"),
             "sourced": st.column_config.CheckboxColumn(t("scenarios.col_sourced")),
+            "source": st.column_config.TextColumn(t("scenarios.col_source"), width="large"),
             "recorded": st.column_config.TextColumn(t("scenarios.col_recorded"),
                                                     help=t("scenarios.col_recorded_help")),
         })
@@ -207,6 +208,11 @@ with tab_assumptions:
     st.caption(t("scenarios.living_income_note", usd=i18n.money(registry.living_income_usd,
                                                                  language),
                  source=registry.living_income_source))
+    limits = dict(registry.trend_limits)
+    st.caption(t("scenarios.thresholds_note",
+                 share=i18n.percent(registry.formalised_fair_share, language),
+                 relative=i18n.percent(limits["relative"], language),
+                 points=i18n.number(limits["points"] * 100, language)))
     if st.button(t("scenarios.reset_assumptions"), icon=":material/restart_alt:",
                  disabled=not overrides):
         state["scn_overrides"] = ()

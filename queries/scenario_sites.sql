@@ -60,8 +60,10 @@ SELECT s.site_id, s.name, s.province, s.programme_status, s.enrolled_on,
        r.w_children_in_mining AS children_working,
        r.w_children_5_17 AS children_5_17,
        r.w_children_in_school AS children_in_school,
-       coalesce(r.w_vsla_members, 0) * (r.round_id IS NOT NULL)::INTEGER AS households_in_vsla,
-       coalesce(r.w_above_living_income, 0) * (r.round_id IS NOT NULL)::INTEGER
+       -- a round with no member (or nobody above the line) sums to NULL: that is 0
+       CASE WHEN r.round_id IS NOT NULL THEN coalesce(r.w_vsla_members, 0) END
+           AS households_in_vsla,
+       CASE WHEN r.round_id IS NOT NULL THEN coalesce(r.w_above_living_income, 0) END
            AS households_above_living_income,
        r.w_income_usd AS income_usd
 FROM sites AS s
