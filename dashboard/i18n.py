@@ -59,6 +59,14 @@ def number(value: float | int | None, language: str, decimals: int = 0) -> str:
     return babel_numbers.format_decimal(value, format=pattern, locale=language)
 
 
+def decimal(value: float | int | None, language: str, max_decimals: int = 4) -> str:
+    """A number with as many decimals as it needs, up to ``max_decimals``: 0.15, 30,000."""
+    if value is None or value != value:
+        return "–"
+    pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=language)
+
+
 def percent(share: float | None, language: str, decimals: int = 0) -> str:
     if share is None or share != share:
         return "–"

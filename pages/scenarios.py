@@ -1,40 +1,442 @@
-"""Funding scenarios: what the money has bought so far, by workstream."""
+"""Funding scenarios: what more (or differently allocated) money would do, with honest
+uncertainty, and what the money has bought so far.
 
+The model is dashboard.scenario (pure numpy); this page reads the widgets and the URL, loads
+the baseline through ui.load, calls the model and renders. The scenario lives in the URL as
+plain parameters (budget, years, sites, alloc_<workstream>, a_<assumption>=low~high). They are
+read and written here rather than with bind="query-params": a bound widget silently drops or
+clamps an invalid value, and this page must say what it rejected.
+"""
+
+import pandas as pd
 import streamlit as st
 
-from dashboard import charts, i18n, ui
+from dashboard import charts, i18n, scenario, scenario_charts, ui
 
+STATUS_OF_SCOPE = {"programme": "programme", "comparison": "comparison", "all": None}
+FORMATS = {  # outcome -> (kind, decimals)
+    "children_working": ("number", 0), "children_in_school": ("number", 0),
+    "households_above_living_income": ("number", 0), "mean_income_usd": ("money", 2),
+    "incidents": ("number", 1), "fair_cobalt_tonnes": ("number", 1), "credits_usd": ("money", 0),
+}
+PLOT_FORMATS = {"mean_income_usd": ",.2f", "incidents": ",.1f", "fair_cobalt_tonnes": ",.1f"}
+MAX_SAVED = 3
+TORNADO_ROWS = 8
+
+state = st.session_state
 filters = ui.filters()
 language = ui.language()
-st.title(ui.t("scenarios.title"))
+registry = scenario.load_registry()
+t = ui.t
+
+
+def fmt(outcome: str, value: float) -> str:
+    kind, decimals = FORMATS[outcome]
+    if value != value or abs(value) == float("inf"):
+        return "–"
+    return (i18n.money(value, language, decimals) if kind == "money"
+            else i18n.number(value, language, decimals))
+
+
+def load_baseline(sites: str) -> scenario.Baseline:
+    params = dict(province=filters.province, site_id=filters.site_id,
+                  programme_status=STATUS_OF_SCOPE[sites], end=filters.end)
+    return scenario.baseline_from(ui.load("scenario_sites", **params),
+                                  ui.load("scenario_trend", **params),
+                                  ui.load("scenario_incomes", **params), registry)
+
+
+# -- the scenario from the URL (or this session), and back into the URL ---------------------
+
+def seed_widgets(chosen: scenario.Scenario) -> None:
+    state["scn_budget"] = chosen.budget_usd
+    state["scn_years"] = chosen.years
+    state["scn_sites"] = chosen.sites
+    for workstream, weight in zip(scenario.WORKSTREAMS, chosen.allocation):
+        state[f"scn_alloc_{workstream}"] = weight
+    state["scn_overrides"] = chosen.overrides
+    state["scn_editor_version"] = state.get("scn_editor_version", 0) + 1
+
+
+def url_scenario_parameters() -> dict[str, str]:
+    return {k: v for k, v in st.query_params.to_dict().items()
+            if scenario.is_scenario_parameter(k)}
+
+
+def read_scenario(default: scenario.Scenario, assumptions) -> tuple[scenario.Problem, ...]:
+    """Seed the widgets from the URL when it holds a scenario this page did not write (a
+    shared link), else keep this session's scenario. Returns what the URL got wrong."""
+    in_url = url_scenario_parameters()
+    if in_url == state.get("scn_written") and "scn_budget" in state:
+        return ()
+    if in_url or "scn_current" not in state:
+        chosen, problems = scenario.from_query(in_url, default, assumptions)
+    else:  # back from another page, whose navigation dropped the parameters
+        chosen, problems = state["scn_current"], ()
+    seed_widgets(chosen)
+    return problems
+
+
+def write_scenario(current: scenario.Scenario) -> None:
+    wanted = scenario.to_query(current)
+    in_url = url_scenario_parameters()
+    if wanted != in_url:
+        for name in in_url.keys() - wanted.keys():
+            del st.query_params[name]
+        st.query_params.update(wanted)
+    state["scn_written"] = wanted
+    state["scn_current"] = current
+
+
+def problem_text(problem: scenario.Problem) -> str:
+    rule = t(f"scenarios.rule_{problem.rule}",
+             minimum=i18n.number(problem.minimum, language),
+             maximum=i18n.number(problem.maximum, language),
+             options=", ".join(scenario.SITE_SCOPES))
+    return t("scenarios.url_problem", parameter=problem.parameter, value=problem.value, rule=rule)
+
+
+# -- assumptions ----------------------------------------------------------------------------
+
+def recorded_costs() -> dict[tuple[str, str], float]:
+    """The programme's recorded cost per unit, by (workstream, unit), in the filters."""
+    activities = ui.load("activity_summary", **filters.params())
+    totals = activities.groupby(["workstream", "unit"])[["cost_usd", "units"]].sum()
+    return {key: row.cost_usd / row.units for key, row in totals.iterrows() if row.units > 0}
+
+
+def assumption_table(assumptions, edited: dict, recorded: dict, overhead_share) -> pd.DataFrame:
+    rows = []
+    for a in assumptions:
+        low, high = edited.get(a.id, (a.low, a.high))
+        if a.recorded_unit and (a.workstream, a.recorded_unit) in recorded:
+            figure = i18n.money(recorded[(a.workstream, a.recorded_unit)], language)
+        elif a.id == "programme.overhead" and overhead_share is not None:
+            figure = i18n.percent(overhead_share, language, 1)
+        else:
+            figure = ""
+        rows.append({
+            "id": a.id,
+            "workstream": t(f"scenarios.area_{a.workstream}"),
+            "name": getattr(a, f"name_{language}"),
+            "low": low, "high": high,
+            "unit": getattr(a, f"unit_{language}"),
+            "distribution": t(f"scenarios.distribution_{a.distribution}"),
+            "source": a.source if a.sourced else t("scenarios.no_source"),
+            "sourced": a.sourced,
+            "url": a.url or None,
+            "recorded": figure,
+            "note": getattr(a, f"note_{language}"),
+        })
+    return pd.DataFrame(rows)
+
+
+# -- page -----------------------------------------------------------------------------------
+
+st.title(t("scenarios.title"))
+st.caption(t("scenarios.caption"))
 
 funding = ui.load("funding_by_year", start=filters.start, end=filters.end)
-workstreams = {w: ui.t(f"workstreams.{w}") for w in funding["workstream"].unique()}
-st.plotly_chart(
-    charts.stacked_bars(funding, "year", "committed_usd", "workstream",
-                        ui.t("scenarios.funding_title"), "USD", labels=workstreams),
-    key="funding_by_year")
-committed, disbursed = funding["committed_usd"].sum(), funding["disbursed_usd"].sum()
-left, right = st.columns(2)
-left.metric(ui.t("scenarios.committed"), i18n.money(committed, language), border=True)
-right.metric(ui.t("scenarios.disbursed"), i18n.money(disbursed, language), border=True)
+committed = funding.groupby("workstream")["committed_usd"].sum()
+overhead_share = (committed.get("management", 0.0) / committed.sum()
+                  if committed.sum() > 0 else None)
+default = scenario.Scenario(allocation=scenario.default_allocation(committed.to_dict()))
+url_problems = read_scenario(default, registry.assumptions)
+for problem in url_problems:
+    st.error(problem_text(problem), icon=":material/link_off:")
 
-st.subheader(ui.t("scenarios.activities_title"))
-st.caption(ui.t("scenarios.activities_caption"))
-activities = ui.load("activity_summary", **filters.params())
-st.dataframe(
-    activities.assign(workstream=activities["workstream"].map(
-        lambda w: ui.t(f"workstreams.{w}"))),
-    hide_index=True,
-    column_config={
-        "workstream": ui.t("scenarios.workstream"),
-        "activity": ui.t("scenarios.activity"),
-        "unit": ui.t("scenarios.unit"),
-        "units": st.column_config.NumberColumn(ui.t("scenarios.units"), format="localized"),
-        "beneficiaries": st.column_config.NumberColumn(ui.t("scenarios.beneficiaries"),
-                                                       format="localized"),
-        "cost_usd": st.column_config.NumberColumn(ui.t("scenarios.cost_usd"), format="dollar"),
-        "cost_per_unit_usd": st.column_config.NumberColumn(ui.t("scenarios.cost_per_unit"),
-                                                           format="dollar"),
-    },
-)
+tab_scenario, tab_compare, tab_assumptions, tab_funding = st.tabs(
+    [t("scenarios.tab_scenario"), t("scenarios.tab_compare"), t("scenarios.tab_assumptions"),
+     t("scenarios.tab_funding")])
+
+# controls, in the sidebar under the filters, so the results have the page's width
+controls = st.sidebar
+results = tab_scenario
+with controls:
+    st.header(t("scenarios.controls"))
+    budget = st.slider(t("scenarios.budget"), 0, scenario.MAX_BUDGET_USD,
+                       step=scenario.BUDGET_STEP_USD, format="localized", key="scn_budget",
+                       help=t("scenarios.budget_help"))
+    years = st.slider(t("scenarios.years"), 1, scenario.MAX_HORIZON, key="scn_years",
+                      help=t("scenarios.years_help", horizon=scenario.MAX_HORIZON))
+    sites = st.radio(t("scenarios.sites"), scenario.SITE_SCOPES, key="scn_sites",
+                     format_func=lambda s: t(f"scenarios.sites_{s}"), horizontal=False,
+                     help=t("scenarios.sites_help"))
+    st.markdown(f"**{t('scenarios.allocation')}**")
+    st.caption(t("scenarios.allocation_help"))
+    allocation = tuple(
+        st.slider(t(f"workstreams.{w}"), 0, 100, step=5, format="%d%%", key=f"scn_alloc_{w}")
+        for w in scenario.WORKSTREAMS)
+
+baseline = load_baseline(sites)
+resolved = scenario.resolve(registry, baseline)
+
+# assumptions: edited ranges for this session (and the URL)
+with tab_assumptions:
+    st.caption(t("scenarios.assumptions_caption", draws=i18n.number(scenario.DRAWS, language)))
+    base_edits = {key: (low, high) for key, low, high in state.get("scn_overrides", ())}
+    table = assumption_table(resolved, base_edits, recorded_costs(), overhead_share)
+    edited = st.data_editor(
+        table, key=f"scn_editor_{state.get('scn_editor_version', 0)}", hide_index=True,
+        height=36 * (len(table) + 1) + 4,
+        disabled=[c for c in table.columns if c not in ("low", "high")],
+        column_order=["name", "low", "high", "unit", "recorded", "sourced", "source",
+                      "distribution", "workstream"],
+        column_config={
+            "workstream": t("scenarios.col_workstream"),
+            "name": st.column_config.TextColumn(t("scenarios.col_assumption"), width="large"),
+            "low": st.column_config.NumberColumn(t("scenarios.col_low"), format="%.4g"),
+            "high": st.column_config.NumberColumn(t("scenarios.col_high"), format="%.4g"),
+            "unit": t("scenarios.col_unit"),
+            "distribution": t("scenarios.col_distribution"),
+            "sourced": st.column_config.CheckboxColumn(t("scenarios.col_sourced")),
+            "source": st.column_config.TextColumn(t("scenarios.col_source"), width="large"),
+            "recorded": st.column_config.TextColumn(t("scenarios.col_recorded"),
+                                                    help=t("scenarios.col_recorded_help")),
+        })
+    overrides, broken = scenario.edited_overrides(
+        list(edited[["id", "low", "high"]].itertuples(index=False, name=None)), resolved,
+        state.get("scn_overrides", ()))
+    names = dict(zip(table["id"], table["name"]))
+    for key, low, high, rule in broken:
+        st.error(t("scenarios.editor_problem", assumption=names[key],
+                   low=i18n.decimal(low, language), high=i18n.decimal(high, language),
+                   rule=t(f"scenarios.rule_{rule}", minimum="", maximum="", options="")),
+                 icon=":material/edit_off:")
+    unsourced = sum(not a.sourced for a in resolved)
+    st.caption(t("scenarios.unsourced_count", n=unsourced, total=len(resolved)))
+    st.caption(t("scenarios.living_income_note", usd=i18n.money(registry.living_income_usd,
+                                                                 language),
+                 source=registry.living_income_source))
+    limits = dict(registry.trend_limits)
+    st.caption(t("scenarios.thresholds_note",
+                 share=i18n.percent(registry.formalised_fair_share, language),
+                 relative=i18n.percent(limits["relative"], language),
+                 points=i18n.number(limits["points"] * 100, language)))
+    if st.button(t("scenarios.reset_assumptions"), icon=":material/restart_alt:",
+                 disabled=not overrides):
+        state["scn_overrides"] = ()
+        state["scn_editor_version"] = state.get("scn_editor_version", 0) + 1
+        st.rerun()
+    st.subheader(t("scenarios.sources_title"))
+    for area, rows in table.groupby("workstream", sort=False):
+        with st.expander(area):
+            for row in rows.itertuples():
+                source = f"[{row.source}]({row.url})" if row.url else row.source
+                st.markdown(t("scenarios.source_entry", name=row.name, unit=row.unit,
+                              low=i18n.decimal(row.low, language),
+                              high=i18n.decimal(row.high, language),
+                              source=source, note=row.note))
+
+current = scenario.Scenario(budget, years, sites, allocation, overrides)
+write_scenario(current)
+assumptions = current.apply(resolved)
+projection = scenario.project(current, baseline, scenario.sample(assumptions))
+
+# the split of the budget, under the sliders
+with controls:
+    shares = current.shares()
+    st.caption(" · ".join(
+        t("scenarios.share_line", workstream=t(f"workstreams.{w}"),
+          share=i18n.percent(shares[w], language), usd=i18n.money(budget * shares[w], language))
+        for w in scenario.WORKSTREAMS))
+    if sum(allocation) == 0:
+        st.warning(t("scenarios.allocation_zero"), icon=":material/warning:")
+    with st.form("scn_save", border=False):
+        name = st.text_input(t("scenarios.save_name"),
+                             value=t("scenarios.saved_default",
+                                     letter="ABC"[len(state.get("scn_saved", [])) % 3]))
+        if st.form_submit_button(t("scenarios.save"), icon=":material/bookmark_add:"):
+            saved = [item for item in state.get("scn_saved", []) if item[0] != name]
+            state["scn_saved"] = (saved + [(name, current)])[-MAX_SAVED:]
+            st.toast(t("scenarios.saved", name=name))
+    st.caption(t("scenarios.share_hint"))
+
+
+def x_labels(horizon: int) -> dict[int, str]:
+    """Each 12-month window is named by the year it ends in (the axis title says when)."""
+    return {k: str(filters.end.year + k) for k in range(-2, horizon + 1)}
+
+
+with results:
+    if baseline.sites == 0:
+        st.info(t("scenarios.no_sites"), icon=":material/info:")
+    st.caption(t("scenarios.baseline_caption", sites=baseline.sites,
+                 interviews=i18n.number(baseline.interviews, language),
+                 visits=i18n.number(baseline.visits, language),
+                 end=i18n.month(filters.end, language)))
+    headline = scenario.headlines(projection).set_index("outcome")
+    horizon = projection.horizon
+    for row_outcomes, widths in ((scenario.OUTCOMES[:4], [1, 1, 1.4, 1.1]),
+                                 (scenario.OUTCOMES[4:], [1, 1, 1])):
+        for column, outcome in zip(st.columns(widths), row_outcomes):
+            h = headline.loc[outcome.id]
+            column.metric(t(f"scenarios.headline_{outcome.id}"),
+                          fmt(outcome.id, h["median"]), border=True,
+                          help=t(f"scenarios.added_{outcome.id}_help", horizon=horizon))
+            column.caption(t(f"scenarios.when_{outcome.kind}", horizon=horizon) + " · "
+                           + t("scenarios.interval", low=fmt(outcome.id, h["p5"]),
+                               high=fmt(outcome.id, h["p95"])))
+    st.caption(t("scenarios.givewell_caveat"))
+
+    rows = scenario.summary(projection)
+    measured = scenario.measured(baseline)
+    names = {"baseline": t("scenarios.series_baseline"), "scenario": t("scenarios.series_scenario"),
+             "measured": t("scenarios.series_measured"), "interval": t("scenarios.series_interval")}
+    labels = x_labels(horizon)
+    fan_columns = st.columns(2)
+    for index, outcome in enumerate(scenario.OUTCOMES):
+        figure = scenario_charts.fan_chart(
+            rows[(rows["outcome"] == outcome.id) & (rows["series"] != "added")],
+            measured[measured["outcome"] == outcome.id],
+            title=t(f"scenarios.level_{outcome.id}"), y_title=t(f"scenarios.unit_{outcome.id}"),
+            names=names, x_labels=labels, y_format=PLOT_FORMATS.get(outcome.id, ",.0f"),
+            language=language)
+        fan_columns[index % 2].plotly_chart(figure, key=f"fan_{outcome.id}")
+    st.caption(t("scenarios.fan_caption", draws=i18n.number(projection.draws, language),
+                 month=i18n.month(filters.end, language)))
+
+    st.subheader(t("scenarios.cost_title"))
+    costs = scenario.cost_per_outcome(projection)
+    st.dataframe(pd.DataFrame({
+        t("scenarios.col_outcome"): [t(f"scenarios.per_{o}") for o in costs["outcome"]],
+        t("scenarios.col_spent"): [i18n.money(v, language) for v in costs["spent_usd"]],
+        t("scenarios.col_cost_median"): [i18n.money(v, language) if v != float("inf") else "–"
+                                         for v in costs["median"]],
+        t("scenarios.col_cost_interval"): [
+            t("scenarios.interval_short",
+              low=i18n.money(lo, language) if lo != float("inf") else "–",
+              high=i18n.money(hi, language) if hi != float("inf") else "–")
+            for lo, hi in zip(costs["p5"], costs["p95"])],
+        t("scenarios.col_achieved"): [i18n.percent(v, language) for v in costs["achieved"]],
+    }), hide_index=True)
+    st.caption(t("scenarios.cost_caption"))
+
+    st.subheader(t("scenarios.tornado_title"))
+    focus = st.selectbox(t("scenarios.tornado_outcome"), [o.id for o in scenario.OUTCOMES],
+                         format_func=lambda o: t(f"scenarios.added_{o}", horizon=horizon),
+                         key="scn_tornado_outcome")
+    swings = scenario.tornado(current, baseline, resolved)
+    swings = swings[swings["outcome"] == focus].head(TORNADO_ROWS)
+    st.plotly_chart(scenario_charts.tornado(
+        swings, title=t(f"scenarios.added_{focus}", horizon=horizon),
+        x_title=t(f"scenarios.unit_{focus}"),
+        labels={a.id: getattr(a, f"name_{language}") for a in resolved},
+        low_name=t("scenarios.at_low"), high_name=t("scenarios.at_high"),
+        x_format=PLOT_FORMATS.get(focus, ",.0f"), language=language), key="tornado")
+    st.caption(t("scenarios.tornado_caption"))
+
+    with st.expander(t("scenarios.eligible_title")):
+        eligible = baseline.eligible()
+        st.caption(t("scenarios.eligible_caption"))
+        st.dataframe(pd.DataFrame({
+            t("scenarios.col_workstream"): [t(f"workstreams.{w}") for w in scenario.WORKSTREAMS],
+            t("scenarios.col_eligible"): [t(f"scenarios.eligible_{w}")
+                                          for w in scenario.WORKSTREAMS],
+            t("scenarios.col_today"): [eligible[w] for w in scenario.WORKSTREAMS],
+            t("scenarios.col_reached"): [float(projection.reached[w][:, -1].mean())
+                                         for w in scenario.WORKSTREAMS],
+        }), hide_index=True, column_config={
+            t("scenarios.col_today"): st.column_config.NumberColumn(format="localized"),
+            t("scenarios.col_reached"): st.column_config.NumberColumn(format="localized")})
+        params = dict(province=filters.province, site_id=filters.site_id,
+                      programme_status=STATUS_OF_SCOPE[sites], end=filters.end)
+        per_site = ui.load("scenario_sites", **params)
+        per_site = per_site.assign(programme_status=per_site["programme_status"].map(
+            lambda s: t(f"common.status_{s}")))
+        st.dataframe(per_site[["name", "programme_status", "workers", "children_working",
+                               "households", "uncovered_pits", "incidents", "cobalt_tonnes",
+                               "fair_cobalt_tonnes", "n_households"]],
+                     hide_index=True, column_config={
+                         "name": t("scenarios.col_site"),
+                         "programme_status": t("scenarios.col_status"),
+                         **{c: st.column_config.NumberColumn(t(f"scenarios.col_{c}"),
+                                                             format="localized")
+                            for c in ("workers", "children_working", "households",
+                                      "uncovered_pits", "incidents", "cobalt_tonnes",
+                                      "fair_cobalt_tonnes", "n_households")}})
+
+    yearly = rows.pivot_table(index=["outcome", "year"], columns="series",
+                              values=["median", "p5", "p95"]).reset_index()
+    yearly.columns = ["_".join(c).strip("_") for c in yearly.columns]
+    st.download_button(t("scenarios.download"), yearly.to_csv(index=False).encode(),
+                       file_name="fca-scenario.csv", mime="text/csv",
+                       icon=":material/download:")
+
+# comparison of saved scenarios
+with tab_compare:
+    saved = state.get("scn_saved", [])
+    if not saved:
+        st.info(t("scenarios.compare_empty", n=MAX_SAVED), icon=":material/bookmark:")
+    else:
+        entries = [(t("scenarios.current"), current), *saved]
+        compared, settings = [], []
+        for label, chosen in entries:
+            chosen_baseline = baseline if chosen.sites == sites else load_baseline(chosen.sites)
+            chosen_assumptions = chosen.apply(scenario.resolve(registry, chosen_baseline))
+            result = scenario.project(chosen, chosen_baseline, scenario.sample(chosen_assumptions))
+            compared.append(scenario.headlines(result).assign(scenario=label))
+            settings.append({
+                t("scenarios.col_scenario"): label,
+                t("scenarios.budget"): i18n.money(chosen.budget_usd, language),
+                t("scenarios.years"): chosen.years,
+                t("scenarios.sites"): t(f"scenarios.sites_{chosen.sites}"),
+                **{t(f"workstreams.{w}"): i18n.percent(share, language)
+                   for w, share in chosen.shares().items()},
+                t("scenarios.col_edited"): len(chosen.overrides),
+            })
+        st.dataframe(pd.DataFrame(settings), hide_index=True)
+        compared = pd.concat(compared, ignore_index=True)
+        table = compared.assign(cell=[
+            f"{fmt(o, m)} ({fmt(o, lo)} – {fmt(o, hi)})"
+            for o, m, lo, hi in zip(compared["outcome"], compared["median"], compared["p5"],
+                                    compared["p95"])])
+        table = table.pivot(index="outcome", columns="scenario", values="cell").reindex(
+            [o.id for o in scenario.OUTCOMES])[[label for label, _ in entries]]
+        table.index = [t(f"scenarios.added_{o}", horizon=horizon) for o in table.index]
+        st.dataframe(table)
+        st.plotly_chart(scenario_charts.comparison(
+            compared, outcomes=[o.id for o in scenario.OUTCOMES],
+            titles={o.id: t(f"scenarios.added_{o.id}", horizon=horizon)
+                    for o in scenario.OUTCOMES},
+            interval_name=t("scenarios.series_interval"), language=language), key="comparison")
+        st.caption(t("scenarios.givewell_caveat"))
+        links = st.columns(len(saved) + 1)
+        for column, (label, chosen) in zip(links, saved):
+            column.page_link(ui.PAGES_DIR / "scenarios.py", label=t("scenarios.open", name=label),
+                             icon=":material/open_in_new:",
+                             query_params=scenario.to_query(chosen))
+        if links[-1].button(t("scenarios.clear_saved"), icon=":material/delete:"):
+            state["scn_saved"] = []
+            st.rerun()
+
+# what the money has bought so far (real records)
+with tab_funding:
+    workstreams = {w: t(f"workstreams.{w}") for w in funding["workstream"].unique()}
+    st.plotly_chart(
+        charts.stacked_bars(funding, "year", "committed_usd", "workstream",
+                            t("scenarios.funding_title"), "USD", labels=workstreams),
+        key="funding_by_year")
+    left, right = st.columns(2)
+    left.metric(t("scenarios.committed"), i18n.money(committed.sum(), language), border=True)
+    right.metric(t("scenarios.disbursed"), i18n.money(funding["disbursed_usd"].sum(), language),
+                 border=True)
+    st.subheader(t("scenarios.activities_title"))
+    st.caption(t("scenarios.activities_caption"))
+    activities = ui.load("activity_summary", **filters.params())
+    st.dataframe(
+        activities.assign(workstream=activities["workstream"].map(
+            lambda w: t(f"workstreams.{w}"))),
+        hide_index=True,
+        column_config={
+            "workstream": t("scenarios.workstream"),
+            "activity": t("scenarios.activity"),
+            "unit": t("scenarios.unit"),
+            "units": st.column_config.NumberColumn(t("scenarios.units"), format="localized"),
+            "beneficiaries": st.column_config.NumberColumn(t("scenarios.beneficiaries"),
+                                                           format="localized"),
+            "cost_usd": st.column_config.NumberColumn(t("scenarios.cost_usd"), format="dollar"),
+            "cost_per_unit_usd": st.column_config.NumberColumn(t("scenarios.cost_per_unit"),
+                                                               format="dollar"),
+        },
+    )
