@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,11 +51,29 @@ PAGES = (
 # -- language -------------------------------------------------------------------------------
 
 def language() -> str:
-    return st.session_state.get("lang") or i18n.language_from_locale(_browser_locale())
+    """The chosen language: the selector's, else the URL's (before the selector has run this
+    session), else the browser's."""
+    chosen = st.session_state.get("lang")
+    if chosen:
+        return chosen
+    from_url = st.query_params.get("lang", "").lower()
+    if from_url in i18n.LANGUAGES:
+        return from_url
+    return i18n.language_from_locale(_browser_locale())
 
 
 def t(key: str, **values) -> str:
     return i18n.translate(language(), key, **values)
+
+
+def formatter(key: str, **values) -> Callable[[object], str]:
+    """A ``format_func`` translating ``key`` (with ``{option}`` in it) in this run's language.
+
+    The language is fixed now: a widget may call its format_func after the run (AppTest does),
+    when the session's language can no longer be read.
+    """
+    chosen = language()
+    return lambda option: i18n.translate(chosen, key.format(option=option), **values)
 
 
 def _browser_locale() -> str | None:
@@ -159,16 +178,18 @@ def sidebar_filters() -> Filters:
     provinces = load("provinces")["province"].tolist()
     sidebar = st.sidebar
     sidebar.header(t("common.filters"))
+    # labels are looked up now, not inside format_func: it may be called outside this run
+    all_provinces, all_sites = t("common.all_provinces"), t("common.all_sites")
     province = sidebar.selectbox(
         t("common.province"), [ALL, *provinces],
-        format_func=lambda p: t("common.all_provinces") if p == ALL else p,
+        format_func=lambda p: all_provinces if p == ALL else p,
         key="province", bind="query-params")
     sites = load("sites_list", province=None if province == ALL else province)
     names = dict(zip(sites["site_id"], sites["name"]))
     # the URL keeps the site's name (?site=Kasulo), which is what a reader shares
     site = sidebar.selectbox(
         t("common.site"), [ALL, *names],
-        format_func=lambda s: t("common.all_sites") if s == ALL else names.get(s, s),
+        format_func=lambda s: all_sites if s == ALL else names.get(s, s),
         key="site", bind="query-params")
     months = month_range(first, last)
     # ISO months, not localised names: the label is what the URL keeps (?period=2024-01&...)

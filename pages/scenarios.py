@@ -160,7 +160,7 @@ with controls:
     years = st.slider(t("scenarios.years"), 1, scenario.MAX_HORIZON, key="scn_years",
                       help=t("scenarios.years_help", horizon=scenario.MAX_HORIZON))
     sites = st.radio(t("scenarios.sites"), scenario.SITE_SCOPES, key="scn_sites",
-                     format_func=lambda s: t(f"scenarios.sites_{s}"), horizontal=False,
+                     format_func=ui.formatter("scenarios.sites_{option}"), horizontal=False,
                      help=t("scenarios.sites_help"))
     st.markdown(f"**{t('scenarios.allocation')}**")
     st.caption(t("scenarios.allocation_help"))
@@ -314,7 +314,7 @@ with results:
 
     st.subheader(t("scenarios.tornado_title"))
     focus = st.selectbox(t("scenarios.tornado_outcome"), [o.id for o in scenario.OUTCOMES],
-                         format_func=lambda o: t(f"scenarios.added_{o}", horizon=horizon),
+                         format_func=ui.formatter("scenarios.added_{option}", horizon=horizon),
                          key="scn_tornado_outcome")
     swings = scenario.tornado(current, baseline, resolved)
     swings = swings[swings["outcome"] == focus].head(TORNADO_ROWS)

@@ -69,7 +69,7 @@ def sites_view() -> None:
         help=ui.t("sites_map.colour_help"), key="map_colour")
     mode = mode_column.segmented_control(
         ui.t("sites_map.mode"), maps.MODES, default=url_choice("mode", maps.MODES, default_mode),
-        format_func=lambda m: ui.t(f"sites_map.mode_{m}"), required=True, key="map_mode")
+        format_func=ui.formatter("sites_map.mode_{option}"), required=True, key="map_mode")
     st.query_params["colour"], st.query_params["mode"] = measure_key, mode
     show_permits = "permits" in layers.index and toggles[0].toggle(
         ui.t("sites_map.show_permits",

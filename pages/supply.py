@@ -15,7 +15,7 @@ st.caption(ui.t("supply.caption", start=i18n.month(filters.start, language),
                 end=i18n.month(filters.end, language)))
 scope = st.segmented_control(
     ui.t("supply.sites"), views.SCOPES, default="all", required=True,
-    format_func=lambda s: ui.t(f"indicators.scope.{s}"), key="sites", bind="query-params")
+    format_func=ui.formatter("indicators.scope.{option}"), key="sites", bind="query-params")
 params["programme_status"] = None if scope == "all" else scope
 
 by_buyer_month = ui.load("supply_by_buyer_month", **params)
@@ -51,7 +51,7 @@ raised.metric(ui.t("supply.credits"), i18n.money(credited["usd"], language),
 st.subheader(ui.t("supply.volumes_title"))
 stack_by = st.segmented_control(
     ui.t("supply.volumes_by"), ["buyer", "site"], default="buyer", required=True,
-    format_func=lambda b: ui.t(f"supply.by_{b}"), key="stack")
+    format_func=ui.formatter("supply.by_{option}"), key="stack")
 if stack_by == "site":
     other = ui.t("supply.other_sites")
     volumes = supply.volumes(ui.load("supply_by_site_month", **params, top=supply.TOP), "name")
@@ -109,14 +109,13 @@ else:
     credits_by = st.segmented_control(
         ui.t("supply.credits_by"), ["allocated_to", "buyer"], default="allocated_to",
         required=True, key="credits_by",
-        format_func=lambda c: ui.t("supply.credits_allocation" if c == "allocated_to"
-                                   else "supply.credits_buyer"))
+        format_func=ui.formatter("supply.credits_{option}"))
     credits = supply.credits(credits_by_quarter, credits_by)
     if credits_by == "allocated_to":
         credits = relabel(credits, "allocated_to",
                           {k: ui.t(f"supply.allocation.{k}")
                            for k in ("safety", "child_labour", "livelihoods", "education")})
-    label = ui.t("supply.credits_allocation" if credits_by == "allocated_to"
+    label = ui.t("supply.credits_allocated_to" if credits_by == "allocated_to"
                  else "supply.credits_buyer").lower()
     ui.chart_with_data(
         objective_charts.stacked_bars(credits, x="quarter", y="usd", colour=credits_by,

@@ -22,10 +22,10 @@ specs = {key: views.spec_from_row(row) for key, row in rows.items()}
 left, right = st.columns(2)
 scope = left.segmented_control(
     ui.t("trends.sites"), views.SCOPES, default="programme", required=True,
-    format_func=lambda s: ui.t(f"indicators.scope.{s}"), key="sites", bind="query-params")
+    format_func=ui.formatter("indicators.scope.{option}"), key="sites", bind="query-params")
 split = right.selectbox(
     ui.t("trends.split_by"), ["none", *views.SPLIT_DIMENSIONS],
-    format_func=lambda d: ui.t(f"indicators.dimension.{d}"), key="split", bind="query-params")
+    format_func=ui.formatter("indicators.dimension.{option}"), key="split", bind="query-params")
 split = None if split == "none" else split
 st.info(ui.t("indicators.rule.short") + "  \n" + ui.t("indicators.rule.progress"),
         icon=":material/rule:")

@@ -119,3 +119,14 @@ def test_an_unknown_query_gives_a_clear_message(demo):
     assert not at.exception
     assert "Unknown query 'no_such_query'" in at.error[0].value
     assert not at.markdown
+
+
+def test_french_from_the_url_from_the_first_render_and_across_pages(demo):
+    at = open_app({"lang": "FR"})
+    assert at.get("button_group")[0].label == "Langue"  # the selector's own label too
+    assert at.title[0].value == "Vue d'ensemble"
+    assert at.selectbox(key="province").options[0] == "Toutes les provinces"
+    for page in PAGES:
+        at = visit(at, page)
+        assert not at.exception, page
+        assert at.warning[0].value.startswith("Données de démonstration"), page

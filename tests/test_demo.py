@@ -154,3 +154,23 @@ def test_milestones_are_reached_by_programme_sites_only_after_enrolment(read):
     programme_sites = read("SELECT count(*) FROM sites WHERE programme_status = 'programme'")[0][0]
     assert reached["safety_plan"] == programme_sites
     assert 0 < reached["legalised"] < programme_sites  # some are still waiting
+
+
+def test_a_period_ending_before_any_enrolment_still_builds(tmp_path):
+    early = build_demo(tmp_path / "early.duckdb", until=dt.date(2020, 6, 30))
+    with duckdb.connect(str(early), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM child_cases").fetchall() == [(0,)]
+        assert con.execute("SELECT max(visited_on) FROM site_visits").fetchall()[0][0] <= dt.date(
+            2020, 6, 30)
+
+
+def test_sector_scale_sites_lie_inside_the_drc():
+    import numpy as np
+    import shapely
+
+    from dashboard.demo.config import SCALES
+    from dashboard.demo.sites import _drc_outline, site_frame
+    sites = site_frame(SCALES["sector"], np.random.default_rng(42))
+    drc = _drc_outline()
+    assert len(sites) == 3_000
+    assert all(drc.contains(shapely.Point(x, y)) for x, y in zip(sites["lon"], sites["lat"]))

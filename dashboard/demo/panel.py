@@ -210,7 +210,7 @@ def child_cases(panel: pd.DataFrame, until: dt.date, rng: np.random.Generator) -
             "remediation_started_on": np.where(started <= end, started.dt.date, None),
             "resolved_on": np.where(is_resolved, resolved.dt.date, None),
             "relapsed_on": np.where(is_relapsed, relapsed.dt.date, None),
-            "last_follow_up_on": pd.Series(follow_up).dt.date,
+            "last_follow_up_on": pd.to_datetime(pd.Series(follow_up)).dt.date,
         }
     )
     table = table.sort_values(["identified_on", "site_id"], kind="stable").reset_index(drop=True)

@@ -9,10 +9,14 @@ measured at the sites are synthetic. The FCA's two pilot sites are Kasulo and Ka
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.prepared
 
 from dashboard.demo.config import Scale
 
@@ -34,6 +38,7 @@ class NamedSite:
     slow_cases: bool = False
 
 
+COUNTRIES_FILE = Path(__file__).parents[1] / "geodata" / "countries.geojson"
 L, HK = "Lualaba", "Haut-Katanga"
 NAMED_SITES = (
     NamedSite("Kasulo", L, "Kolwezi", -10.705, 25.479, 3500, "2020-08", ("Kasulu",), "other"),
@@ -127,9 +132,35 @@ def site_frame(scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
     return _with_latent_parameters(sites, rng)
 
 
+def _drc_outline():
+    """The DRC's outline from the map's base layer (Natural Earth, public domain)."""
+    collection = json.loads(COUNTRIES_FILE.read_text())
+    drc = next(f for f in collection["features"] if f["properties"]["iso_a3"] == "COD")
+    return shapely.prepared.prep(shapely.geometry.shape(drc["geometry"]))
+
+
+def _positions_in_drc(town: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Scatter sites around their towns, drawing again those that fall across the border
+    (Kipushi and Lubumbashi are a few kilometres from Zambia)."""
+    spread = np.array([t[4] for t in TOWNS])[town]
+    lat = np.array([t[2] for t in TOWNS])[town]
+    lon = np.array([t[3] for t in TOWNS])[town]
+    drc = _drc_outline()
+    pending = np.arange(len(town))
+    out_lat, out_lon = np.empty(len(town)), np.empty(len(town))
+    while len(pending):
+        new_lat = lat[pending] + rng.normal(0, 1, len(pending)) * spread[pending]
+        new_lon = lon[pending] + rng.normal(0, 1, len(pending)) * spread[pending]
+        inside = np.array([drc.contains(shapely.Point(x, y)) for x, y in zip(new_lon, new_lat)],
+                          dtype=bool)
+        out_lat[pending[inside]], out_lon[pending[inside]] = new_lat[inside], new_lon[inside]
+        pending = pending[~inside]
+    return np.round(out_lat, 5), np.round(out_lon, 5)
+
+
 def _generated_sites(count: int, offset: int, rng: np.random.Generator) -> pd.DataFrame:
     town = rng.integers(0, len(TOWNS), count)
-    spread = np.array([t[4] for t in TOWNS])[town]
+    lat, lon = _positions_in_drc(town, rng)
     # a fifth of generated sites join the programme, at dates spread over 2020-2025
     enrol_month = rng.integers(7, 72, count)
     enrolled = [
@@ -143,8 +174,8 @@ def _generated_sites(count: int, offset: int, rng: np.random.Generator) -> pd.Da
             "aliases": [[] for _ in range(count)],
             "province": [TOWNS[t][0] for t in town],
             "territory": [TOWNS[t][1] for t in town],
-            "lat": np.round(np.array([TOWNS[t][2] for t in town]) + rng.normal(0, 1, count) * spread, 5),
-            "lon": np.round(np.array([TOWNS[t][3] for t in town]) + rng.normal(0, 1, count) * spread, 5),
+            "lat": lat,
+            "lon": lon,
             "site_type": rng.choice(["ZEA", "concession", "other"], count, p=[0.2, 0.6, 0.2]),
             "z_workers": np.clip(rng.lognormal(np.log(300), 1.1, count), 10, 12_000).round().astype(int),
             "enrolled_on": enrolled,
