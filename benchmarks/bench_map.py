@@ -106,8 +106,10 @@ def profile_queries(con: duckdb.DuckDBPyConnection, end: dt.date) -> None:
                              "programme_status": "comparison", **common}))
     total = 0.0
     print(f"\nsite profile queries for {site[0]}, warm, median of 3 (ms):")
-    for name, params in calls:
-        sql = db.load_query(name).sql
+    for name, given in calls:
+        query = db.load_query(name)
+        sql = query.sql
+        params = {parameter: None for parameter in query.parameters} | given
         elapsed = timed(lambda: con.execute(sql, params).df(), repeat=3)
         total += elapsed
         group = "site" if params.get("site_id") else "comparison"
