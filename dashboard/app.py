@@ -19,6 +19,7 @@ from dashboard import ui  # noqa: E402
 st.set_page_config(page_title="FCA impact dashboard", page_icon=":material/insights:",
                    layout="wide")
 ui.language_selector()
+ui.require_access()
 page = ui.navigation()
 ui.read_metadata()
 ui.sidebar_filters()

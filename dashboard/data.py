@@ -12,7 +12,7 @@ from dashboard import db, privacy
 
 @dataclass(frozen=True)
 class Viewer:
-    role: str = privacy.DEFAULT_ROLE
+    role: str | None = privacy.DEFAULT_ROLE
 
 
 def fetch(viewer: Viewer, name: str, **params) -> pd.DataFrame:

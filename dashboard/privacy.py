@@ -10,6 +10,7 @@ page cannot forget them.
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 
 import pandas as pd
@@ -50,3 +51,19 @@ def apply(role_name: str, level: str, frame: pd.DataFrame, query: str = "") -> p
         raise AccessDenied(f"The {viewer_role.name} role may not read {level}-level rows "
                            f"(query '{query}').")
     return frame
+
+
+def role_for_email(email: str | None, roles: dict[str, list[str]]) -> str | None:
+    """The role a signed-in e-mail address has in ``roles`` (role -> addresses or patterns
+    such as ``*@example.org``), the first listed role that matches; None when none does.
+
+    A signed-in viewer no entry names gets no role, and so no data: access is granted, never
+    assumed.
+    """
+    if not email:
+        return None
+    address = email.strip().lower()
+    for role_name, patterns in roles.items():
+        if any(fnmatch.fnmatchcase(address, pattern.strip().lower()) for pattern in patterns):
+            return role_name
+    return None

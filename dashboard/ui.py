@@ -95,11 +95,31 @@ def language_selector() -> str:
 # -- viewer ---------------------------------------------------------------------------------
 
 def viewer() -> data.Viewer:
-    """The viewer's role: from the login's claims when login is configured, else FCA_ROLE."""
-    name = os.environ.get("FCA_ROLE", privacy.DEFAULT_ROLE)
-    if _login_configured() and st.user.is_logged_in:
-        name = _role_for_email(st.user.get("email")) or privacy.DEFAULT_ROLE
-    return data.Viewer(role=name if name in privacy.ROLES else privacy.DEFAULT_ROLE)
+    """The viewer's role: from the signed-in e-mail when login is configured, else FCA_ROLE.
+
+    The role may be None or unknown (a signed-in address no [roles] entry names, a mistyped
+    FCA_ROLE): ``require_access`` then stops before any data is read.
+    """
+    if _login_configured():
+        return data.Viewer(role=privacy.role_for_email(st.user.get("email"), _roles_setting()))
+    return data.Viewer(role=os.environ.get("FCA_ROLE", privacy.DEFAULT_ROLE))
+
+
+def require_access() -> data.Viewer:
+    """Sign-in first when login is configured; nobody without a known role reads any data."""
+    if _login_configured() and not st.user.is_logged_in:
+        st.title(t("common.app_title"))
+        st.info(t("auth.sign_in_prompt"), icon=":material/lock:")
+        st.button(t("auth.sign_in"), on_click=st.login, icon=":material/login:", type="primary")
+        st.stop()
+    current = viewer()
+    if _login_configured():
+        st.sidebar.caption(t("auth.signed_in_as", email=st.user.get("email", "?")))
+        st.sidebar.button(t("auth.sign_out"), on_click=st.logout, icon=":material/logout:")
+    if current.role not in privacy.ROLES:
+        st.error(t("auth.no_access", role=current.role or "–"), icon=":material/block:")
+        st.stop()
+    return current
 
 
 def _login_configured() -> bool:
@@ -109,12 +129,11 @@ def _login_configured() -> bool:
         return False
 
 
-def _role_for_email(email: str | None) -> str | None:
-    roles = st.secrets.get("roles", {})
-    for role_name, emails in roles.items():
-        if email and email.lower() in (e.lower() for e in emails):
-            return role_name
-    return None
+def _roles_setting() -> dict[str, list[str]]:
+    try:
+        return {name: list(emails) for name, emails in st.secrets.get("roles", {}).items()}
+    except Exception:
+        return {}
 
 
 def navigation() -> st.navigation:

@@ -130,3 +130,55 @@ def test_french_from_the_url_from_the_first_render_and_across_pages(demo):
         at = visit(at, page)
         assert not at.exception, page
         assert at.warning[0].value.startswith("Données de démonstration"), page
+
+
+# -- sign-in: with login configured nobody reads data before signing in ------------------------
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "id", "client_secret": "secret",
+        "server_metadata_url": "https://accounts.example.org/.well-known/openid-configuration"}
+ROLES = {"admin": ["data.officer@example.org"], "programme": ["*@example.org"]}
+
+
+def signed_in_app(user: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.secrets["roles"] = ROLES
+    at.user = user
+    return at.run()
+
+
+def test_with_login_configured_a_visitor_must_sign_in_first(demo):
+    at = signed_in_app({"is_logged_in": False})
+    assert not at.exception
+    assert at.button[0].label == "Sign in"
+    assert not at.metric and not at.get("plotly_chart") and not at.selectbox
+
+
+def test_a_signed_in_address_without_a_role_sees_no_data(demo):
+    at = signed_in_app({"is_logged_in": True, "email": "stranger@elsewhere.org"})
+    assert not at.exception
+    assert "has no access" in at.error[0].value
+    assert not at.metric and not at.selectbox
+
+
+def test_a_signed_in_programme_address_sees_the_dashboard(demo):
+    at = signed_in_app({"is_logged_in": True, "email": "officer@example.org"})
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Overview" and at.metric
+    assert "Sign out" in [b.label for b in at.button]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(ROOT / "pages" / "data_management.py"))
+
+
+def test_the_admin_address_gets_the_data_management_page(demo):
+    at = signed_in_app({"is_logged_in": True, "email": "data.officer@example.org"})
+    at = visit(at, "data_management")
+    assert not at.exception and at.title[0].value == "Data management"
+
+
+def test_a_mistyped_role_setting_grants_nothing(demo, monkeypatch):
+    monkeypatch.setenv("FCA_ROLE", "donor")
+    at = open_app()
+    assert not at.exception
+    assert "has no access" in at.error[0].value and not at.metric

@@ -34,3 +34,17 @@ def test_fetch_applies_the_level_the_query_declares(monkeypatch, use_db, small_d
     assert len(data.fetch(data.Viewer("public"), "provinces")) == 2
     with pytest.raises(privacy.AccessDenied, match="site-level"):
         data.fetch(data.Viewer("public"), "sites_list", province=None)
+
+
+@pytest.mark.parametrize("email, role", [
+    ("data.officer@example.org", "admin"),
+    ("Data.Officer@Example.org ", "admin"),
+    ("someone@example.org", "programme"),
+    ("someone@example.org.evil.net", None),
+    ("stranger@elsewhere.org", None),
+    ("", None),
+    (None, None),
+])
+def test_roles_from_signed_in_addresses(email, role):
+    roles = {"admin": ["data.officer@example.org"], "programme": ["*@example.org"]}
+    assert privacy.role_for_email(email, roles) == role
