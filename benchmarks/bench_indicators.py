@@ -16,13 +16,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
-import time
 from pathlib import Path
 
 import duckdb
 
 from dashboard import db, indicator_views, indicators
+from benchmarks.timing import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = dt.date(2020, 1, 1), dt.date(2026, 10, 31)
@@ -49,17 +48,6 @@ SIDE_BY_SIDE = {
            WHERE site_id IN (SELECT site_id FROM sites WHERE programme_status = 'programme')
            GROUP BY 1 ORDER BY 1"""),
 }
-
-
-def timed(function, repeat: int = 5) -> float:
-    """Median wall time in milliseconds of ``repeat`` warm runs (one warm-up first)."""
-    function()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def page_parameters(spec: indicator_views.Spec) -> dict:

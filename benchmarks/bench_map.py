@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,23 +35,13 @@ import pydeck as pdk
 
 from dashboard import build, db, maps
 from dashboard.ingest.store import import_layer
+from benchmarks.timing import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 STATUS = {"programme": "Programme site", "comparison": "Comparison site"}
 # the tables the entrypoint's sidebar and the map page read
 MAP_TABLES = ("sites", "site_visits", "incidents", "survey_rounds", "site_month", "site_round",
               "programme_month")
-
-
-def timed(function, repeat: int = 5) -> float:
-    """Median wall time in milliseconds of ``repeat`` warm runs (one warm-up first)."""
-    function()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def kb(text: str) -> str:

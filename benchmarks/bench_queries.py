@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import duckdb
 from dashboard import db
 from dashboard.build import write_database
 from dashboard.demo import generate
+from benchmarks.timing import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 FILTERS = {"province": None, "site_id": None, "start": dt.date(2020, 1, 1),
@@ -36,17 +36,6 @@ SIDE_BY_SIDE = {
                   + income_non_mining_usd >= 193) / sum(sampling_weight)
            FROM household_survey GROUP BY 1 ORDER BY 1"""),
 }
-
-
-def timed(function, repeat: int = 5) -> float:
-    """Median wall time in milliseconds of ``repeat`` warm runs (one warm-up first)."""
-    function()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def build(path: Path, scale: str) -> float:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import tempfile
 import time
 import tracemalloc
@@ -23,21 +22,11 @@ from dashboard import scenario as sc
 from dashboard import scenario_charts
 from dashboard.build import write_database
 from dashboard.demo import generate
+from benchmarks.timing import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ("scenario_sites", "scenario_trend", "scenario_incomes")
 NAMES = {"baseline": "without", "scenario": "with", "measured": "measured", "interval": "90%"}
-
-
-def timed(function, repeat: int = 7) -> float:
-    """Median wall time in milliseconds of ``repeat`` warm runs (one warm-up first)."""
-    function()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def once(function) -> float:
