@@ -151,11 +151,12 @@ def incidents(panel: pd.DataFrame, until: dt.date, rng: np.random.Generator) -> 
 
 
 def _planted_fatal_incidents(panel: pd.DataFrame, until: dt.date) -> pd.DataFrame:
-    """A pit collapse 40 days before the end at every deteriorating named site."""
-    worsening = panel.loc[panel["z_worsening_from"].notna(), "site_id"].unique()
+    """A pit collapse 40 days before the end at the first two deteriorating sites (the named
+    ones, Luilu and Kawama, come first), so "a fatal incident in the last 90 days" is true."""
+    worsening = panel.loc[panel["z_worsening_from"].notna(), "site_id"].unique()[:2]
     day = until - dt.timedelta(days=40)
     return pd.DataFrame({"site_id": worsening, "occurred_on": day, "kind": "pit_collapse",
-                         "fatalities": 2, "injuries": 3})[:2]
+                         "fatalities": 2, "injuries": 3})
 
 
 AGE_BANDS = ("5-11", "12-14", "15-17")
