@@ -61,30 +61,33 @@ def volumes(frame: pd.DataFrame, category: str, top: int = TOP) -> pd.DataFrame:
     return data.reset_index(drop=True)
 
 
-def monthly_shares(by_buyer_month: pd.DataFrame) -> pd.DataFrame:
-    """Per month: the fair and independently graded shares of contained cobalt sold (long)."""
-    months = by_buyer_month.groupby("month", as_index=False)[
-        ["cobalt_tonnes", "fair_cobalt_tonnes", "graded_cobalt_tonnes"]].sum()
+def _ratios_by_month(by_buyer_month: pd.DataFrame, ratios: dict[str, tuple[str, str]],
+                     column: str) -> pd.DataFrame:
+    """Per month and ratio (name: (numerator, denominator)), long: measure, month, ``column``,
+    cobalt_tonnes."""
+    sums = sorted({"cobalt_tonnes", *(c for pair in ratios.values() for c in pair)})
+    months = by_buyer_month.groupby("month", as_index=False)[sums].sum()
     months["month"] = pd.to_datetime(months["month"])
     return pd.concat([
-        months.assign(measure="fair_share",
-                      share=_ratio(months["fair_cobalt_tonnes"], months["cobalt_tonnes"])),
-        months.assign(measure="graded_share",
-                      share=_ratio(months["graded_cobalt_tonnes"], months["cobalt_tonnes"])),
-    ], ignore_index=True)[["measure", "month", "share", "cobalt_tonnes"]]
+        months.assign(measure=name, **{column: _ratio(months[numerator], months[denominator])})
+        for name, (numerator, denominator) in ratios.items()
+    ], ignore_index=True)[["measure", "month", column, "cobalt_tonnes"]]
+
+
+def monthly_shares(by_buyer_month: pd.DataFrame) -> pd.DataFrame:
+    """Per month: the fair and independently graded shares of contained cobalt sold (long)."""
+    return _ratios_by_month(by_buyer_month, {
+        "fair_share": ("fair_cobalt_tonnes", "cobalt_tonnes"),
+        "graded_share": ("graded_cobalt_tonnes", "cobalt_tonnes"),
+    }, "share")
 
 
 def prices(by_buyer_month: pd.DataFrame) -> pd.DataFrame:
     """Per month: USD per tonne of contained cobalt paid, and at the reference price (long)."""
-    months = by_buyer_month.groupby("month", as_index=False)[
-        ["cobalt_tonnes", "value_usd", "reference_value_usd"]].sum()
-    months["month"] = pd.to_datetime(months["month"])
-    return pd.concat([
-        months.assign(measure="price_paid",
-                      usd_per_tonne=_ratio(months["value_usd"], months["cobalt_tonnes"])),
-        months.assign(measure="reference_price",
-                      usd_per_tonne=_ratio(months["reference_value_usd"], months["cobalt_tonnes"])),
-    ], ignore_index=True)[["measure", "month", "usd_per_tonne", "cobalt_tonnes"]]
+    return _ratios_by_month(by_buyer_month, {
+        "price_paid": ("value_usd", "cobalt_tonnes"),
+        "reference_price": ("reference_value_usd", "cobalt_tonnes"),
+    }, "usd_per_tonne")
 
 
 def price_ratio_by_grading(by_buyer_month: pd.DataFrame) -> pd.DataFrame:
