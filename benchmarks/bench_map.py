@@ -112,6 +112,7 @@ def subset_database(sector: Path, out: Path, permits: Path | None) -> Path:
     with duckdb.connect(str(out)) as con:
         con.execute(build.SCHEMA_SQL.read_text())
         build.load_registry(con)
+        build.load_reference_values(con)
         con.execute("ATTACH $path AS sector (READ_ONLY)", {"path": str(sector)})
         for table in MAP_TABLES:
             if table in build.ROLLUPS:

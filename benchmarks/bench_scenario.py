@@ -41,7 +41,8 @@ def load_baseline(database: Path, end: dt.date) -> tuple[sc.Baseline, dict[str, 
     params = dict(province=None, site_id=None, programme_status=None, end=end)
     times = {name: timed(lambda name=name: db.run(name, **params), repeat=5) for name in QUERIES}
     frames = [db.run(name, **params) for name in QUERIES]
-    return sc.baseline_from(*frames), times
+    living_income = db.run("reference_values").set_index("key").loc["living_income_usd", "value"]
+    return sc.baseline_from(*frames, living_income), times
 
 
 def slider_move(chosen: sc.Scenario, baseline: sc.Baseline, drawn, assumptions) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,8 +23,9 @@ from dashboard.indicator_registry import REGISTRY_TOML
 PACKAGE = Path(__file__).parent
 SCHEMA_SQL = PACKAGE / "sql" / "schema.sql"
 ROLLUPS_DIR = PACKAGE / "sql" / "rollups"
+REFERENCE_VALUES_TOML = PACKAGE / "registry" / "reference_values.toml"
 # Bump when the schema or rollups change: the app refuses a file of another version.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 ROLLUPS = ("site_month", "site_round", "programme_month", "site_buyer_month",
            "site_round_head_gender")
 
@@ -44,6 +46,7 @@ def write_database(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], dict[s
             con.execute("SET enable_progress_bar = false")
             con.execute(SCHEMA_SQL.read_text())
             load_registry(con)
+            load_reference_values(con)
             metadata = fill(con)
             build_rollups(con)
             write_metadata(con, metadata)
@@ -119,6 +122,24 @@ def load_registry(con: duckdb.DuckDBPyConnection, path: Path = REGISTRY_TOML) ->
             columns = ", ".join(row)
             values = ", ".join(f"${name}" for name in row)
             con.execute(f"INSERT INTO {table} ({columns}) VALUES ({values})", row)
+
+
+def load_reference_values(con: duckdb.DuckDBPyConnection,
+                          path: Path = REFERENCE_VALUES_TOML) -> None:
+    """Fill ``reference_values`` from the file reviewed in the repository.
+
+    Raises ValueError naming the entry, the field and the value when an entry is incomplete.
+    """
+    for key, entry in tomllib.loads(path.read_text()).items():
+        value = entry.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{path.name}, [{key}]: value {value!r} must be a number.")
+        for field in ("unit", "source"):
+            if not str(entry.get(field) or "").strip():
+                raise ValueError(f"{path.name}, [{key}]: {field} must be given.")
+        con.execute("INSERT INTO reference_values VALUES ($key, $value, $unit, $source, $url)",
+                    {"key": key, "value": float(value), "unit": entry["unit"],
+                     "source": entry["source"], "url": entry.get("url")})
 
 
 def build_rollups(con: duckdb.DuckDBPyConnection) -> None:

@@ -97,12 +97,9 @@ class AssumptionError(ValueError):
 
 @dataclass(frozen=True)
 class Registry:
-    """The assumptions file: the assumptions, the living-income benchmark, the thresholds."""
+    """The assumptions file: the assumptions and the model's thresholds."""
 
     assumptions: tuple[Assumption, ...]
-    living_income_usd: float = 193.0
-    living_income_source: str = ""
-    living_income_url: str = ""
     formalised_fair_share: float = 0.5
     trend_limits: tuple[tuple[str, float], ...] = (("relative", 0.3), ("points", 0.1))
 
@@ -131,9 +128,7 @@ def load_registry(path: Path = ASSUMPTIONS_FILE) -> Registry:
     absent = sorted(needed - set(ids))
     if absent:
         raise AssumptionError(f"{Path(path).name}: the model needs {', '.join(absent)}.")
-    return Registry(tuple(assumptions), float(raw["living_income_usd"]),
-                    raw["living_income_source"], raw["living_income_url"],
-                    float(raw["formalised_fair_share"]),
+    return Registry(tuple(assumptions), float(raw["formalised_fair_share"]),
                     (("relative", float(raw["trend_limit_relative"])),
                      ("points", float(raw["trend_limit_points"]))))
 
@@ -282,7 +277,11 @@ class Baseline:
 
     ``history`` holds, for 0, 1 and 2 years before, the LEVELS measured in that 12-month
     window; the last one (0 years before) is today's level the projection starts from.
+    ``living_income_usd`` is the benchmark households are counted against (the database's
+    reference value), so it has no default.
     """
+
+    living_income_usd: float
 
     sites: int = 0
     visits: int = 0
@@ -304,7 +303,6 @@ class Baseline:
     credit_usd: float = 0.0
     unformalised_sites: int = 0
     unformalised_tonnes: float = 0.0
-    living_income_usd: float = 193.0
     # monthly household income, USD: band edges and the share of households below each edge
     income_edges: tuple[float, ...] = (0.0,)
     income_below: tuple[float, ...] = (0.0,)
@@ -336,9 +334,10 @@ def _total(frame: pd.DataFrame, column: str) -> float:
 
 
 def baseline_from(sites: pd.DataFrame, trend: pd.DataFrame, incomes: pd.DataFrame,
-                  registry: Registry | None = None) -> Baseline:
-    """The baseline from the scenario_sites, scenario_trend and scenario_incomes queries;
-    the registry gives the living income and what counts as a formalised site."""
+                  living_income_usd: float, registry: Registry | None = None) -> Baseline:
+    """The baseline from the scenario_sites, scenario_trend and scenario_incomes queries and
+    the living income benchmark (the database's reference_values, which the survey rollups
+    also count households against); the registry says what counts as a formalised site."""
     registry = registry or load_registry()
     tonnes = sites["cobalt_tonnes"].fillna(0) if len(sites) else pd.Series(dtype=float)
     fair = sites["fair_cobalt_tonnes"].fillna(0) if len(sites) else pd.Series(dtype=float)
@@ -369,7 +368,7 @@ def baseline_from(sites: pd.DataFrame, trend: pd.DataFrame, incomes: pd.DataFram
         credit_usd=_total(sites, "credit_usd"),
         unformalised_sites=int(unformalised.sum()),
         unformalised_tonnes=float((tonnes - fair)[unformalised].sum()),
-        living_income_usd=registry.living_income_usd,
+        living_income_usd=living_income_usd,
         income_edges=edges,
         income_below=below,
         history=history,

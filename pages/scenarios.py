@@ -27,6 +27,7 @@ state = st.session_state
 filters = ui.filters()
 language = ui.language()
 registry = scenario.load_registry()
+living_income = ui.load("reference_values").set_index("key").loc["living_income_usd"]
 t = ui.t
 
 
@@ -43,7 +44,8 @@ def load_baseline(sites: str) -> scenario.Baseline:
                   programme_status=STATUS_OF_SCOPE[sites], end=filters.end)
     return scenario.baseline_from(ui.load("scenario_sites", **params),
                                   ui.load("scenario_trend", **params),
-                                  ui.load("scenario_incomes", **params), registry)
+                                  ui.load("scenario_incomes", **params),
+                                  living_income["value"], registry)
 
 
 # -- the scenario from the URL (or this session), and back into the URL ---------------------
@@ -205,9 +207,9 @@ with tab_assumptions:
                  icon=":material/edit_off:")
     unsourced = sum(not a.sourced for a in resolved)
     st.caption(t("scenarios.unsourced_count", n=unsourced, total=len(resolved)))
-    st.caption(t("scenarios.living_income_note", usd=i18n.money(registry.living_income_usd,
+    st.caption(t("scenarios.living_income_note", usd=i18n.money(living_income["value"],
                                                                  language),
-                 source=registry.living_income_source))
+                 source=living_income["source"]))
     limits = dict(registry.trend_limits)
     st.caption(t("scenarios.thresholds_note",
                  share=i18n.percent(registry.formalised_fair_share, language),

@@ -49,8 +49,8 @@ SELECT s.site_id, s.name, s.aliases, s.province, s.cooperative, s.lat, s.lon, s.
        i.median_income_usd,
        i.households,
        i.round_from,
-       -- USD 193 a month: the Anker living income benchmark, as in rollups/site_round.sql
-       i.median_income_usd / 193.0 AS income_vs_living
+       i.median_income_usd / (SELECT value FROM reference_values
+                              WHERE key = 'living_income_usd') AS income_vs_living
 FROM sites AS s
 LEFT JOIN last_visit AS v USING (site_id)
 LEFT JOIN last_12_months AS m USING (site_id)

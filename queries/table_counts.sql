@@ -12,6 +12,7 @@ UNION ALL SELECT 'funding', count(*) FROM funding
 UNION ALL SELECT 'activities', count(*) FROM activities
 UNION ALL SELECT 'indicators', count(*) FROM indicators
 UNION ALL SELECT 'targets', count(*) FROM targets
+UNION ALL SELECT 'reference_values', count(*) FROM reference_values
 UNION ALL SELECT 'import_log', count(*) FROM import_log
 UNION ALL SELECT 'gis_layers', count(*) FROM gis_layers
 UNION ALL SELECT 'permits', count(*) FROM permits

@@ -8,12 +8,14 @@ import hashlib
 import duckdb
 import pytest
 
-from support import build_demo
-from dashboard.build import SCHEMA_SQL
+from support import FIXTURE_UNTIL, build_demo
+from dashboard.build import SCHEMA_SQL, write_database
+from dashboard.demo import generate
 
 FACT_TABLES = ("site_visits", "incidents", "household_survey", "child_cases", "supply",
                "cobalt_credits", "funding", "activities", "site_milestones")
-ALL_TABLES = ("sites", "survey_rounds", "indicators", "targets", "metadata", "site_month",
+ALL_TABLES = ("sites", "reference_values", "survey_rounds", "indicators", "targets", "metadata",
+              "site_month",
               "site_round", "programme_month", "site_buyer_month", "site_round_head_gender",
               *FACT_TABLES)
 
@@ -174,3 +176,30 @@ def test_sector_scale_sites_lie_inside_the_drc():
     drc = _drc_outline()
     assert len(sites) == 3_000
     assert all(drc.contains(shapely.Point(x, y)) for x, y in zip(sites["lon"], sites["lat"]))
+
+
+def test_the_living_income_benchmark_is_read_from_one_place(small_db, tmp_path):
+    """The rollups count households against reference_values, not a number of their own."""
+    def fill_with_an_unreachable_benchmark(con):
+        con.execute("UPDATE reference_values SET value = 1e9 WHERE key = 'living_income_usd'")
+        return generate(con, "demo", 42, FIXTURE_UNTIL)
+
+    raised = tmp_path / "raised.duckdb"
+    write_database(raised, fill_with_an_unreachable_benchmark)
+    count = "SELECT sum(n_above_living_income) FROM site_round"
+    with duckdb.connect(str(small_db), read_only=True) as con:
+        assert con.execute(count).fetchall()[0][0] > 0
+    with duckdb.connect(str(raised), read_only=True) as con:
+        assert con.execute(count).fetchall()[0][0] == 0
+        assert con.execute("SELECT sum(w_above_living_income) FROM site_round_head_gender"
+                           ).fetchall()[0][0] == 0
+
+
+def test_an_incomplete_reference_value_stops_the_build(tmp_path):
+    from dashboard.build import load_reference_values
+    path = tmp_path / "reference_values.toml"
+    path.write_text('[living_income_usd]\nvalue = "a lot"\nunit = "USD"\nsource = "x"\n')
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL.read_text())
+    with pytest.raises(ValueError, match=r"\[living_income_usd\]: value 'a lot' must be a number"):
+        load_reference_values(con, path)

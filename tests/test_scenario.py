@@ -17,6 +17,7 @@ from dashboard import db
 from dashboard import scenario as sc
 
 REGISTRY = sc.load_registry()
+LIVING_INCOME = 193.0  # the demo's reference value (dashboard/registry/reference_values.toml)
 ASSUMPTIONS = REGISTRY.assumptions
 BY_ID = REGISTRY.by_id()
 
@@ -64,7 +65,6 @@ def test_the_research_figures_are_used():
     assert BY_ID["credits.price"].low == BY_ID["credits.price"].high == 5000
     assert BY_ID["child_labour.effect"].high == 0.5  # ICI: "by up to 50%"
     assert BY_ID["livelihoods.cost"].low == 20  # Saving for Change: USD 20 per household
-    assert REGISTRY.living_income_usd == 193
     assert not BY_ID["child_labour.cost"].sourced  # no CLMRS cost per child was found
 
 
@@ -93,12 +93,13 @@ def test_the_thresholds_come_from_the_file(tmp_path):
     sites = pd.DataFrame({"cobalt_tonnes": [10.0, 10.0], "fair_cobalt_tonnes": [6.0, 9.5]})
     empty = pd.DataFrame(columns=["income_from_usd", "households"])
     assert sc.baseline_from(sites, pd.DataFrame(columns=["years_before"]), empty,
-                            registry).unformalised_sites == 1
+                            LIVING_INCOME, registry).unformalised_sites == 1
     assert sc.baseline_from(sites, pd.DataFrame(columns=["years_before"]), empty,
-                            REGISTRY).unformalised_sites == 0
+                            LIVING_INCOME, REGISTRY).unformalised_sites == 0
     history = ((1, levels(cobalt_tonnes=10.0, fair_cobalt_tonnes=1.0)),
                (0, levels(cobalt_tonnes=10.0, fair_cobalt_tonnes=5.0)))
-    moving = sc.Baseline(history=history)  # the fair share rose 40 points in a year
+    # the fair share rose 40 points in a year
+    moving = sc.Baseline(living_income_usd=LIVING_INCOME, history=history)
     assert sc.derived_ranges(moving, registry)["baseline.fair_share_trend"] == (-0.04, 0.06)
     assert sc.derived_ranges(moving, REGISTRY)["baseline.fair_share_trend"] == (0.05, 0.15)
 
@@ -166,7 +167,7 @@ def test_range_rules(key, low, high, rule):
 # -- hand-computed cases, one per workstream ------------------------------------------------
 
 def test_child_labour_case_management_by_hand():
-    baseline = sc.Baseline(sites=1, children_working=100)
+    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, children_working=100)
     drawn = point_draws(child_labour__cost=100, child_labour__effect=0.5)
     result = sc.project(only("child_labour", 10_000, years=2), baseline, drawn, horizon=3)
     # year 1: 100 units for a pool of 100 reach 100 * (1 - e^-1) = 63.212 children, half of
@@ -182,7 +183,7 @@ def test_child_labour_case_management_by_hand():
 
 
 def test_ramp_up_and_decay_by_hand():
-    baseline = sc.Baseline(sites=1, children_working=100)
+    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, children_working=100)
     drawn = point_draws(child_labour__cost=100, child_labour__effect=1.0,
                         child_labour__ramp=0.5, child_labour__decay=0.2)
     result = sc.project(only("child_labour", 10_000), baseline, drawn, horizon=2)
@@ -194,7 +195,7 @@ def test_ramp_up_and_decay_by_hand():
 
 
 def test_education_by_hand():
-    baseline = sc.Baseline(sites=1, children_working=100, children_5_17=1000,
+    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, children_working=100, children_5_17=1000,
                            children_in_school=800)
     drawn = point_draws(education__cost=50, education__effect=0.8,
                         education__work_effect=0.2)
@@ -208,7 +209,7 @@ def test_education_by_hand():
 
 def test_livelihoods_by_hand():
     edges, below = uniform_incomes(150, 250, 1000)
-    baseline = sc.Baseline(sites=1, households=1000, households_above_living_income=570,
+    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, households=1000, households_above_living_income=570,
                            income_usd=200 * 1000, income_edges=edges, income_below=below)
     drawn = point_draws(livelihoods__cost=20, livelihoods__effect=10.0)
     result = sc.project(only("livelihoods", 2_000), baseline, drawn, horizon=1)
@@ -222,7 +223,7 @@ def test_livelihoods_by_hand():
 
 
 def test_safety_by_hand():
-    baseline = sc.Baseline(sites=1, active_pits=100, uncovered_pits=50, incidents=20)
+    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, active_pits=100, uncovered_pits=50, incidents=20)
     drawn = point_draws(safety__cost=1_000, safety__effect=0.5)
     result = sc.project(only("safety", 10_000), baseline, drawn, horizon=2)
     safe = 50 * (1 - math.exp(-0.2))  # 10 pits' worth of money, 50 uncovered: 9.063
@@ -233,7 +234,7 @@ def test_safety_by_hand():
 
 
 def test_formalisation_credits_and_their_reinvestment_by_hand():
-    baseline = sc.Baseline(sites=5, cobalt_tonnes=100, fair_cobalt_tonnes=20,
+    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=5, cobalt_tonnes=100, fair_cobalt_tonnes=20,
                            unformalised_sites=4, unformalised_tonnes=40)
     drawn = point_draws(formalisation__cost=50_000, formalisation__effect=0.5,
                         credits__uptake=0.2, credits__reinvested=0.5)
@@ -248,7 +249,7 @@ def test_formalisation_credits_and_their_reinvestment_by_hand():
 
 
 def test_overhead_is_taken_from_every_dollar():
-    baseline = sc.Baseline(sites=1, children_working=1e9)
+    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, children_working=1e9)
     drawn = point_draws(child_labour__cost=100, programme__overhead=0.1)
     result = sc.project(only("child_labour", 10_000), baseline, drawn, horizon=1)
     assert result.reached["child_labour"][0, 0] == pytest.approx(90, rel=1e-6)
@@ -257,7 +258,7 @@ def test_overhead_is_taken_from_every_dollar():
 
 def test_the_baseline_continues_the_trend():
     edges, below = uniform_incomes(100, 300, 1000)
-    baseline = sc.Baseline(sites=1, children_working=100, households=1000,
+    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, children_working=100, households=1000,
                            households_above_living_income=535, income_usd=200_000,
                            cobalt_tonnes=100, fair_cobalt_tonnes=40, incidents=10,
                            income_edges=edges, income_below=below)
@@ -296,7 +297,7 @@ def test_a_share_path_stays_a_share(share, trend, years):
 
 
 def test_cost_per_outcome_is_spending_over_outcome():
-    baseline = sc.Baseline(sites=1, children_working=100)
+    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, children_working=100)
     drawn = point_draws(child_labour__cost=100, child_labour__effect=0.5)
     result = sc.project(only("child_labour", 10_000), baseline, drawn, horizon=1)
     costs = sc.cost_per_outcome(result).set_index("outcome")
@@ -309,7 +310,7 @@ def test_cost_per_outcome_is_spending_over_outcome():
 
 def demo_baseline() -> sc.Baseline:
     edges, below = uniform_incomes(40, 600, 1000)
-    return sc.Baseline(
+    return sc.Baseline(living_income_usd=LIVING_INCOME, 
         sites=16, workers=27_000, children_working=3_800, children_5_17=49_000,
         children_in_school=38_600, households=21_500, households_in_vsla=10_000,
         households_above_living_income=12_800, income_usd=5_500_000, active_pits=4_600,
@@ -518,7 +519,8 @@ def fixture_baseline(use_db, small_db):
                   end=dt.date(2022, 6, 30))
     frames = [db.run(name, **params) for name in ("scenario_sites", "scenario_trend",
                                                    "scenario_incomes")]
-    return frames, sc.baseline_from(*frames, REGISTRY)
+    living_income = db.run("reference_values").set_index("key").loc["living_income_usd", "value"]
+    return frames, sc.baseline_from(*frames, living_income, REGISTRY)
 
 
 def test_the_baseline_adds_up_the_sites_and_matches_the_trend_window(fixture_baseline):
@@ -530,7 +532,7 @@ def test_the_baseline_adds_up_the_sites_and_matches_the_trend_window(fixture_bas
         assert getattr(baseline, name) == pytest.approx(today[name]), name
     assert baseline.households == pytest.approx(incomes["households"].sum())
     # the share below the living income read from the bands matches the survey's own count
-    below = baseline.share_below(np.array([193.0]))[0]
+    below = baseline.share_below(np.array([baseline.living_income_usd]))[0]
     assert below == pytest.approx(1 - baseline.households_above_living_income
                                   / baseline.households, abs=0.03)
     assert 0 < baseline.unformalised_sites <= baseline.sites
@@ -564,7 +566,7 @@ def test_no_site_gives_an_empty_baseline_and_no_impact(use_db, small_db):
     params = dict(province=None, site_id="FCA-0002", programme_status="comparison",
                   end=dt.date(2022, 6, 30))
     baseline = sc.baseline_from(*(db.run(n, **params) for n in (
-        "scenario_sites", "scenario_trend", "scenario_incomes")))
+        "scenario_sites", "scenario_trend", "scenario_incomes")), LIVING_INCOME)
     assert baseline.sites == 0
     result = sc.simulate(sc.Scenario(budget_usd=5_000_000), baseline, ASSUMPTIONS, draws=100)
     assert all(np.all(result.added[o.id] == 0) for o in sc.OUTCOMES)

@@ -14,8 +14,6 @@ DEMO_START = dt.date(2020, 1, 1)
 # A fixed end keeps the demo deterministic (same seed, same data) whatever the build day.
 DEMO_UNTIL = dt.date(2026, 10, 31)
 
-# Anker Living Income Reference Value, rural DRC 2021: CDF 380,033 = USD 193 per family per month.
-LIVING_INCOME_USD = 193.0
 # Cobalt Credits: buyers pay USD 5,000 per tonne of cobalt (FCA, launched August 2023).
 CREDIT_USD_PER_TONNE = 5_000.0
 CREDITS_START = dt.date(2023, 8, 1)

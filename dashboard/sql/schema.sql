@@ -8,6 +8,15 @@ CREATE TABLE metadata (
     value VARCHAR NOT NULL
 );
 
+-- Benchmarks the figures are measured against (dashboard/registry/reference_values.toml).
+CREATE TABLE reference_values (
+    key    VARCHAR PRIMARY KEY,
+    value  DOUBLE NOT NULL,
+    unit   VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    url    VARCHAR
+);
+
 CREATE TABLE sites (
     site_id          VARCHAR PRIMARY KEY,
     name             VARCHAR NOT NULL,

@@ -6,7 +6,9 @@ CREATE TABLE site_round_head_gender AS
 WITH households AS (
     SELECT *,
            income_mining_usd + income_non_mining_usd AS income_usd,
-           (income_mining_usd + income_non_mining_usd) >= 193.0 AS above_living_income
+           (income_mining_usd + income_non_mining_usd)
+               >= (SELECT value FROM reference_values WHERE key = 'living_income_usd')
+               AS above_living_income
     FROM household_survey
 )
 SELECT
