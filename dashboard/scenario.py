@@ -329,6 +329,13 @@ class Baseline:
         return np.interp(income_usd, self.income_edges, self.income_below)
 
 
+def recorded_cost_per_unit(activities: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """The programme's own cost per unit, by (workstream, unit), from ``activity_summary``
+    rows: the cost of all activities counted in that unit over their units."""
+    totals = activities.groupby(["workstream", "unit"])[["cost_usd", "units"]].sum()
+    return {key: row.cost_usd / row.units for key, row in totals.iterrows() if row.units > 0}
+
+
 def _total(frame: pd.DataFrame, column: str) -> float:
     return float(frame[column].fillna(0).sum()) if column in frame and len(frame) else 0.0
 

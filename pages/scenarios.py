@@ -102,9 +102,7 @@ def problem_text(problem: scenario.Problem) -> str:
 
 def recorded_costs() -> dict[tuple[str, str], float]:
     """The programme's recorded cost per unit, by (workstream, unit), in the filters."""
-    activities = ui.load("activity_summary", **filters.params())
-    totals = activities.groupby(["workstream", "unit"])[["cost_usd", "units"]].sum()
-    return {key: row.cost_usd / row.units for key, row in totals.iterrows() if row.units > 0}
+    return scenario.recorded_cost_per_unit(ui.load("activity_summary", **filters.params()))
 
 
 def assumption_table(assumptions, edited: dict, recorded: dict, overhead_share) -> pd.DataFrame:

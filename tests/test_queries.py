@@ -70,3 +70,18 @@ def test_filters_narrow_the_result(use_db, small_db):
     one = db.run("sites_overview", province=None, site_id="FCA-0002",
                  start=dt.date(2020, 1, 1), end=dt.date(2022, 6, 30))
     assert len(everywhere) > len(lualaba) > len(one) == 1
+
+
+IDENTIFYING_COLUMNS = {"household_id", "interview_id", "case_id"}
+
+
+@pytest.mark.parametrize("name", db.query_names())
+def test_no_query_returns_a_household_or_a_child(use_db, small_db, name):
+    """Households and children are only ever counted: no result carries their identifiers,
+    and no query declares itself record-level over the household survey or the cases."""
+    use_db(small_db)
+    query = db.load_query(name)
+    result = db.run(name, **parameter_sets(query)[0])
+    assert not IDENTIFYING_COLUMNS & set(result.columns)
+    if query.level == "record":
+        assert "household_survey" not in query.sql and "child_cases" not in query.sql

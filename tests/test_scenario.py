@@ -570,3 +570,14 @@ def test_no_site_gives_an_empty_baseline_and_no_impact(use_db, small_db):
     assert baseline.sites == 0
     result = sc.simulate(sc.Scenario(budget_usd=5_000_000), baseline, ASSUMPTIONS, draws=100)
     assert all(np.all(result.added[o.id] == 0) for o in sc.OUTCOMES)
+
+
+def test_the_recorded_cost_per_unit_pools_activities_counted_in_the_same_unit():
+    activities = pd.DataFrame({
+        "workstream": ["safety", "safety", "livelihoods", "education"],
+        "unit": ["pit", "pit", "member", "child"],
+        "cost_usd": [1_800.0, 4_200.0, 400.0, 50.0],
+        "units": [1, 2, 20, 0],
+    })
+    assert sc.recorded_cost_per_unit(activities) == {("safety", "pit"): 2_000.0,
+                                                      ("livelihoods", "member"): 20.0}
