@@ -70,6 +70,13 @@ def group_label(dimension: str | None, group: str, language: str) -> str:
     return group
 
 
+def status_rule(language: str) -> str:
+    """The status rule as the reader sees it, with the thresholds the code applies."""
+    return t(language, "indicators.rule.short",
+             on_track=i18n.percent(indicators.ON_TRACK_FROM, language),
+             at_risk=i18n.percent(indicators.AT_RISK_FROM, language))
+
+
 def status_label(status: str, language: str) -> str:
     return t(language, f"indicators.status.{status}")
 

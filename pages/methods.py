@@ -37,7 +37,7 @@ st.latex(r"\left[\tfrac{1}{2}\chi^2_{2k,\;0.025},\ \tfrac{1}{2}\chi^2_{2(k+1),\;
 st.markdown(ui.t("methods.no_interval"))
 
 st.subheader(ui.t("methods.status_title"))
-st.markdown(ui.t("indicators.rule.short"))
+st.markdown(text.status_rule(language))
 st.markdown(ui.t("methods.status_detail"))
 st.markdown(ui.t("indicators.rule.progress"))
 

@@ -50,7 +50,7 @@ def status_summary(cards: dict[str, list]) -> None:
             if count:
                 st.badge(f"{text.status_label(status, language)}: {count}",
                          icon=text.STATUS_ICONS[status], color=text.STATUS_COLOURS[status])
-    st.caption(ui.t("indicators.rule.short"))
+    st.caption(text.status_rule(language))
 
 
 def objective_card(objective: str, items: list) -> None:

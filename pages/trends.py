@@ -27,7 +27,7 @@ split = right.selectbox(
     ui.t("trends.split_by"), ["none", *views.SPLIT_DIMENSIONS],
     format_func=ui.formatter("indicators.dimension.{option}"), key="split", bind="query-params")
 split = None if split == "none" else split
-st.info(ui.t("indicators.rule.short") + "  \n" + ui.t("indicators.rule.progress"),
+st.info(text.status_rule(language) + "  \n" + ui.t("indicators.rule.progress"),
         icon=":material/rule:")
 if filters.province or filters.site_id:
     sites = ui.load("sites_list", province=None).set_index("site_id")

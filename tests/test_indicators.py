@@ -276,3 +276,11 @@ def test_share_changes_are_in_percentage_points():
     assert indicators.format_change(-0.05, "share", "share", "fr") == "-5,0 pts"
     assert indicators.format_change(-2.5, "rate_per_1000", "per_1000_workers", "en") == "-2.5"
     assert indicators.format_change(None, "count", "children", "en") is None
+
+
+def test_the_status_rule_on_screen_states_the_thresholds_the_code_applies(monkeypatch):
+    from dashboard import indicator_text
+    assert "at least 90%" in indicator_text.status_rule("en")
+    assert "de 50 % à 90 %" in indicator_text.status_rule("fr").replace("\u00a0", " ")
+    monkeypatch.setattr(indicators, "ON_TRACK_FROM", 0.8)
+    assert "at least 80%" in indicator_text.status_rule("en")
