@@ -95,7 +95,7 @@ with watch_tab:
         st.download_button(
             ui.t("problem_sites.download"), watchlist.to_csv(export),
             file_name=f"problem-sites-{as_of.isoformat()}.csv", mime="text/csv",
-            icon=":material/download:")
+            icon=":material/download:", on_click="ignore")
         if st.toggle(ui.t("problem_sites.show_map"), key="watchlist_map"):
             points = screening_charts.flag_points(shown)
             st.pydeck_chart(

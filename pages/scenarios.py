@@ -361,7 +361,7 @@ with results:
     yearly.columns = ["_".join(c).strip("_") for c in yearly.columns]
     st.download_button(t("scenarios.download"), yearly.to_csv(index=False).encode(),
                        file_name="fca-scenario.csv", mime="text/csv",
-                       icon=":material/download:")
+                       icon=":material/download:", on_click="ignore")
 
 # comparison of saved scenarios
 with tab_compare:

@@ -113,11 +113,16 @@ def render_indicator(row, spec: views.Spec) -> None:
     st.caption("  \n".join(notes))
 
 
-# the tab's label is what the URL and the widget keep; remembering the objective itself lets
-# the open tab survive a change of language
-opened = st.session_state.get("_trends_objective", views.OBJECTIVES[0])
-tabs = st.tabs([ui.t(f"trends.tab.{o}") for o in views.OBJECTIVES], key="objective",
-               default=ui.t(f"trends.tab.{opened}"), on_change="rerun", bind="query-params")
+# the tab's label is what the URL and the widget keep. The default stays the first tab, so a
+# link always names the open one; after a change of language the kept label is no longer a
+# tab's, and the objective remembered below reopens the same tab in the new language.
+labels = {o: ui.t(f"trends.tab.{o}") for o in views.OBJECTIVES}
+kept = st.session_state.get("objective")
+if kept is not None and kept not in labels.values():
+    st.session_state["objective"] = labels[st.session_state.get("_trends_objective",
+                                                                views.OBJECTIVES[0])]
+tabs = st.tabs(list(labels.values()), key="objective", default=labels[views.OBJECTIVES[0]],
+               on_change="rerun", bind="query-params")
 for objective, tab in zip(views.OBJECTIVES, tabs):
     if tab.open is False:  # only the open tab's indicators are loaded and drawn
         continue

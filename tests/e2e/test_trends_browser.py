@@ -22,6 +22,7 @@ def test_split_by_sex_then_download_the_chart_data(page, server, screenshot):
     page.get_by_role("option", name="Sex", exact=True).click()
     wait_for_app(page)
     expect(page).to_have_url(re.compile(r"split=Sex"))
+    expect(page).to_have_url(re.compile(r"objective=2"))  # the link still names the open tab
     cases = page.locator("[data-testid='stPlotlyChart']").nth(2)
     expect(cases).to_contain_text("Girls")
     expect(cases).to_contain_text("Boys")
