@@ -20,8 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import db, indicator_views, indicators
 from benchmarks.timing import timed
+from dashboard import db
+from dashboard.indicators import statistics, views
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = dt.date(2020, 1, 1), dt.date(2026, 10, 31)
@@ -50,9 +51,9 @@ SIDE_BY_SIDE = {
 }
 
 
-def page_parameters(spec: indicator_views.Spec) -> dict:
-    start = indicators.load_start(spec.periodicity, spec.grain, START, START)
-    return indicator_views.query_parameters(spec, {"province": None, "site_id": None,
+def page_parameters(spec: views.Spec) -> dict:
+    start = statistics.load_start(spec.periodicity, spec.grain, START, START)
+    return views.query_parameters(spec, {"province": None, "site_id": None,
                                                    "end": END}, start, "programme")
 
 
@@ -68,7 +69,7 @@ def main() -> None:
     except db.DatabaseUnavailable as error:
         print(f"skipped: {error}")
         return
-    specs = [indicator_views.spec_from_row(row) for row in registry.itertuples()]
+    specs = [views.spec_from_row(row) for row in registry.itertuples()]
 
     print("sector scale, each indicator query as the trends page runs it, warm, median of 5 (ms):")
     cost: dict[str, float] = {}
@@ -78,7 +79,7 @@ def main() -> None:
         print(f"  {spec.id:32s} {cost[spec.id]:8.1f}")
 
     print("\nper objective: key indicators (what a tab opens with) and all its indicators (ms):")
-    for objective in indicator_views.OBJECTIVES:
+    for objective in views.OBJECTIVES:
         ids = [s.id for s in specs if s.objective == objective]
         key = sum(cost[s.id] for s in specs if s.objective == objective and s.headline)
         print(f"  {objective:14s} key {key:8.1f}   all {sum(cost[i] for i in ids):8.1f}")

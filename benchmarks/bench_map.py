@@ -33,9 +33,10 @@ from pathlib import Path
 import duckdb
 import pydeck as pdk
 
-from dashboard import build, db, maps
-from dashboard.ingest.store import import_layer
 from benchmarks.timing import timed
+from dashboard import build, db
+from dashboard.ingest.store import import_layer
+from dashboard.sites import maps
 
 ROOT = Path(__file__).resolve().parents[1]
 STATUS = {"programme": "Programme site", "comparison": "Comparison site"}

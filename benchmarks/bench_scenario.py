@@ -17,12 +17,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from benchmarks.timing import timed
 from dashboard import db
-from dashboard import scenario as sc
-from dashboard import scenario_charts
 from dashboard.build import write_database
 from dashboard.demo import generate
-from benchmarks.timing import timed
+from dashboard.scenario import charts as scenario_charts
+from dashboard.scenario import model as sc
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ("scenario_sites", "scenario_trend", "scenario_incomes")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import indicator_registry
-from dashboard.indicator_registry import REGISTRY_TOML
+from dashboard.indicators import registry
+from dashboard.indicators.registry import REGISTRY_TOML
 
 PACKAGE = Path(__file__).parent
 SCHEMA_SQL = PACKAGE / "sql" / "schema.sql"
@@ -113,10 +113,10 @@ def _connect_for_update(copy: Path, target: Path) -> duckdb.DuckDBPyConnection:
 def load_registry(con: duckdb.DuckDBPyConnection, path: Path = REGISTRY_TOML) -> None:
     """Fill ``indicators`` and ``targets`` from the registry file reviewed in the repository.
 
-    The file is validated first (dashboard.indicator_registry): a bad entry raises
+    The file is validated first (dashboard.indicators.registry): a bad entry raises
     ``RegistryError`` naming the indicator, field, value and rule, and the build stops.
     """
-    indicator_rows, target_rows = indicator_registry.rows(indicator_registry.load(path))
+    indicator_rows, target_rows = registry.rows(registry.load(path))
     for table, table_rows in (("indicators", indicator_rows), ("targets", target_rows)):
         for row in table_rows:
             columns = ", ".join(row)

@@ -6,8 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import i18n, ui
-from dashboard import indicator_text as text
-from dashboard import indicator_views as views
+from dashboard.indicators import text, views
 
 language = ui.language()
 metadata = ui.metadata()

@@ -6,10 +6,10 @@ at the end, so another block can be added without touching the others.
 
 import streamlit as st
 
-from dashboard import i18n, indicators, ui, watchlist
-from dashboard import indicator_text as text
-from dashboard import indicator_views as views
-from dashboard.screening_rules import ScreeningConfigError
+from dashboard import i18n, ui
+from dashboard.indicators import statistics, text, views
+from dashboard.screening import watchlist
+from dashboard.screening.rules import ScreeningConfigError
 
 filters = ui.filters()
 language = ui.language()
@@ -23,7 +23,7 @@ def key_indicators() -> dict[str, list]:
     cards = {objective: [] for objective in views.OBJECTIVES}
     for row in registry[registry["headline"]].itertuples():
         spec = views.spec_from_row(row)
-        load_from = indicators.load_start(spec.periodicity, spec.grain, filters.start,
+        load_from = statistics.load_start(spec.periodicity, spec.grain, filters.start,
                                           first_month)
         params = views.query_parameters(spec, filters.params(), load_from,
                                         views.status_scope(filters.site_id))
@@ -45,7 +45,7 @@ def status_summary(cards: dict[str, list]) -> None:
     statuses = [item[3].assessment.status for items in cards.values() for item in items]
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(f"**{ui.t('overview.summary')}**")
-        for status in indicators.STATUSES:
+        for status in statistics.STATUSES:
             count = statuses.count(status)
             if count:
                 st.badge(f"{text.status_label(status, language)}: {count}",
@@ -75,7 +75,7 @@ def key_indicator(row, spec: views.Spec, frame, result: views.Headline) -> None:
     st.metric(
         getattr(row, f"name_{language}"),
         text.value(result.value, spec, language),
-        delta=indicators.format_change(result.change, spec.kind, spec.unit, language),
+        delta=statistics.format_change(result.change, spec.kind, spec.unit, language),
         delta_color="inverse" if spec.direction == "lower_is_better" else "normal",
         delta_description=ui.t("overview.since_baseline", date=i18n.month(baseline_day, language))
         if baseline_day else None,

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from dashboard import i18n, screening_charts, ui, watchlist
-from dashboard.screening_rules import ScreeningConfigError
+from dashboard import i18n, ui
+from dashboard.screening import charts as screening_charts
+from dashboard.screening import watchlist
+from dashboard.screening.rules import ScreeningConfigError
 
 filters = ui.filters()
 language = ui.language()

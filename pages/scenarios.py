@@ -1,7 +1,7 @@
 """Funding scenarios: what more (or differently allocated) money would do, with honest
 uncertainty, and what the money has bought so far.
 
-The model is dashboard.scenario (pure numpy); this page reads the widgets and the URL, loads
+The model is dashboard.scenario.model (pure numpy); this page reads the widgets and the URL, loads
 the baseline through ui.load, calls the model and renders. The scenario lives in the URL as
 plain parameters (budget, years, sites, alloc_<workstream>, a_<assumption>=low~high). They are
 read and written here rather than with bind="query-params": a bound widget silently drops or
@@ -11,7 +11,9 @@ clamps an invalid value, and this page must say what it rejected.
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, i18n, scenario, scenario_charts, ui
+from dashboard import charts, i18n, ui
+from dashboard.scenario import charts as scenario_charts
+from dashboard.scenario import model
 
 STATUS_OF_SCOPE = {"programme": "programme", "comparison": "comparison", "all": None}
 FORMATS = {  # outcome -> (kind, decimals)
@@ -26,7 +28,7 @@ TORNADO_ROWS = 8
 state = st.session_state
 filters = ui.filters()
 language = ui.language()
-registry = scenario.load_registry()
+registry = model.load_registry()
 living_income = ui.load("reference_values").set_index("key").loc["living_income_usd"]
 t = ui.t
 
@@ -39,10 +41,10 @@ def fmt(outcome: str, value: float) -> str:
             else i18n.number(value, language, decimals))
 
 
-def load_baseline(sites: str) -> scenario.Baseline:
+def load_baseline(sites: str) -> model.Baseline:
     params = dict(province=filters.province, site_id=filters.site_id,
                   programme_status=STATUS_OF_SCOPE[sites], end=filters.end)
-    return scenario.baseline_from(ui.load("scenario_sites", **params),
+    return model.baseline_from(ui.load("scenario_sites", **params),
                                   ui.load("scenario_trend", **params),
                                   ui.load("scenario_incomes", **params),
                                   living_income["value"], registry)
@@ -50,11 +52,11 @@ def load_baseline(sites: str) -> scenario.Baseline:
 
 # -- the scenario from the URL (or this session), and back into the URL ---------------------
 
-def seed_widgets(chosen: scenario.Scenario) -> None:
+def seed_widgets(chosen: model.Scenario) -> None:
     state["scn_budget"] = chosen.budget_usd
     state["scn_years"] = chosen.years
     state["scn_sites"] = chosen.sites
-    for workstream, weight in zip(scenario.WORKSTREAMS, chosen.allocation):
+    for workstream, weight in zip(model.WORKSTREAMS, chosen.allocation):
         state[f"scn_alloc_{workstream}"] = weight
     state["scn_overrides"] = chosen.overrides
     state["scn_editor_version"] = state.get("scn_editor_version", 0) + 1
@@ -62,25 +64,25 @@ def seed_widgets(chosen: scenario.Scenario) -> None:
 
 def url_scenario_parameters() -> dict[str, str]:
     return {k: v for k, v in st.query_params.to_dict().items()
-            if scenario.is_scenario_parameter(k)}
+            if model.is_scenario_parameter(k)}
 
 
-def read_scenario(default: scenario.Scenario, assumptions) -> tuple[scenario.Problem, ...]:
+def read_scenario(default: model.Scenario, assumptions) -> tuple[model.Problem, ...]:
     """Seed the widgets from the URL when it holds a scenario this page did not write (a
     shared link), else keep this session's scenario. Returns what the URL got wrong."""
     in_url = url_scenario_parameters()
     if in_url == state.get("scn_written") and "scn_budget" in state:
         return ()
     if in_url or "scn_current" not in state:
-        chosen, problems = scenario.from_query(in_url, default, assumptions)
+        chosen, problems = model.from_query(in_url, default, assumptions)
     else:  # back from another page, whose navigation dropped the parameters
         chosen, problems = state["scn_current"], ()
     seed_widgets(chosen)
     return problems
 
 
-def write_scenario(current: scenario.Scenario) -> None:
-    wanted = scenario.to_query(current)
+def write_scenario(current: model.Scenario) -> None:
+    wanted = model.to_query(current)
     in_url = url_scenario_parameters()
     if wanted != in_url:
         for name in in_url.keys() - wanted.keys():
@@ -90,11 +92,11 @@ def write_scenario(current: scenario.Scenario) -> None:
     state["scn_current"] = current
 
 
-def problem_text(problem: scenario.Problem) -> str:
+def problem_text(problem: model.Problem) -> str:
     rule = t(f"scenarios.rule_{problem.rule}",
              minimum=i18n.number(problem.minimum, language),
              maximum=i18n.number(problem.maximum, language),
-             options=", ".join(scenario.SITE_SCOPES))
+             options=", ".join(model.SITE_SCOPES))
     return t("scenarios.url_problem", parameter=problem.parameter, value=problem.value, rule=rule)
 
 
@@ -102,7 +104,7 @@ def problem_text(problem: scenario.Problem) -> str:
 
 def recorded_costs() -> dict[tuple[str, str], float]:
     """The programme's recorded cost per unit, by (workstream, unit), in the filters."""
-    return scenario.recorded_cost_per_unit(ui.load("activity_summary", **filters.params()))
+    return model.recorded_cost_per_unit(ui.load("activity_summary", **filters.params()))
 
 
 def assumption_table(assumptions, edited: dict, recorded: dict, overhead_share) -> pd.DataFrame:
@@ -140,7 +142,7 @@ funding = ui.load("funding_by_year", start=filters.start, end=filters.end)
 committed = funding.groupby("workstream")["committed_usd"].sum()
 overhead_share = (committed.get("management", 0.0) / committed.sum()
                   if committed.sum() > 0 else None)
-default = scenario.Scenario(allocation=scenario.default_allocation(committed.to_dict()))
+default = model.Scenario(allocation=model.default_allocation(committed.to_dict()))
 url_problems = read_scenario(default, registry.assumptions)
 for problem in url_problems:
     st.error(problem_text(problem), icon=":material/link_off:")
@@ -154,26 +156,26 @@ controls = st.sidebar
 results = tab_scenario
 with controls:
     st.header(t("scenarios.controls"))
-    budget = st.slider(t("scenarios.budget"), 0, scenario.MAX_BUDGET_USD,
-                       step=scenario.BUDGET_STEP_USD, format="localized", key="scn_budget",
+    budget = st.slider(t("scenarios.budget"), 0, model.MAX_BUDGET_USD,
+                       step=model.BUDGET_STEP_USD, format="localized", key="scn_budget",
                        help=t("scenarios.budget_help"))
-    years = st.slider(t("scenarios.years"), 1, scenario.MAX_HORIZON, key="scn_years",
-                      help=t("scenarios.years_help", horizon=scenario.MAX_HORIZON))
-    sites = st.radio(t("scenarios.sites"), scenario.SITE_SCOPES, key="scn_sites",
+    years = st.slider(t("scenarios.years"), 1, model.MAX_HORIZON, key="scn_years",
+                      help=t("scenarios.years_help", horizon=model.MAX_HORIZON))
+    sites = st.radio(t("scenarios.sites"), model.SITE_SCOPES, key="scn_sites",
                      format_func=ui.formatter("scenarios.sites_{option}"), horizontal=False,
                      help=t("scenarios.sites_help"))
     st.markdown(f"**{t('scenarios.allocation')}**")
     st.caption(t("scenarios.allocation_help"))
     allocation = tuple(
         st.slider(t(f"workstreams.{w}"), 0, 100, step=5, format="%d%%", key=f"scn_alloc_{w}")
-        for w in scenario.WORKSTREAMS)
+        for w in model.WORKSTREAMS)
 
 baseline = load_baseline(sites)
-resolved = scenario.resolve(registry, baseline)
+resolved = model.resolve(registry, baseline)
 
 # assumptions: edited ranges for this session (and the URL)
 with tab_assumptions:
-    st.caption(t("scenarios.assumptions_caption", draws=i18n.number(scenario.DRAWS, language)))
+    st.caption(t("scenarios.assumptions_caption", draws=i18n.number(model.DRAWS, language)))
     base_edits = {key: (low, high) for key, low, high in state.get("scn_overrides", ())}
     table = assumption_table(resolved, base_edits, recorded_costs(), overhead_share)
     edited = st.data_editor(
@@ -194,7 +196,7 @@ with tab_assumptions:
             "recorded": st.column_config.TextColumn(t("scenarios.col_recorded"),
                                                     help=t("scenarios.col_recorded_help")),
         })
-    overrides, broken = scenario.edited_overrides(
+    overrides, broken = model.edited_overrides(
         list(edited[["id", "low", "high"]].itertuples(index=False, name=None)), resolved,
         state.get("scn_overrides", ()))
     names = dict(zip(table["id"], table["name"]))
@@ -228,10 +230,10 @@ with tab_assumptions:
                               high=i18n.decimal(row.high, language),
                               source=source, note=row.note))
 
-current = scenario.Scenario(budget, years, sites, allocation, overrides)
+current = model.Scenario(budget, years, sites, allocation, overrides)
 write_scenario(current)
 assumptions = current.apply(resolved)
-projection = scenario.project(current, baseline, scenario.sample(assumptions))
+projection = model.project(current, baseline, model.sample(assumptions))
 
 # the split of the budget, under the sliders
 with controls:
@@ -239,7 +241,7 @@ with controls:
     st.caption(" · ".join(
         t("scenarios.share_line", workstream=t(f"workstreams.{w}"),
           share=i18n.percent(shares[w], language), usd=i18n.money(budget * shares[w], language))
-        for w in scenario.WORKSTREAMS))
+        for w in model.WORKSTREAMS))
     if sum(allocation) == 0:
         st.warning(t("scenarios.allocation_zero"), icon=":material/warning:")
     with st.form("scn_save", border=False):
@@ -265,10 +267,10 @@ with results:
                  interviews=i18n.number(baseline.interviews, language),
                  visits=i18n.number(baseline.visits, language),
                  end=i18n.month(filters.end, language)))
-    headline = scenario.headlines(projection).set_index("outcome")
+    headline = model.headlines(projection).set_index("outcome")
     horizon = projection.horizon
-    for row_outcomes, widths in ((scenario.OUTCOMES[:4], [1, 1, 1.4, 1.1]),
-                                 (scenario.OUTCOMES[4:], [1, 1, 1])):
+    for row_outcomes, widths in ((model.OUTCOMES[:4], [1, 1, 1.4, 1.1]),
+                                 (model.OUTCOMES[4:], [1, 1, 1])):
         for column, outcome in zip(st.columns(widths), row_outcomes):
             h = headline.loc[outcome.id]
             column.metric(t(f"scenarios.headline_{outcome.id}"),
@@ -279,13 +281,13 @@ with results:
                                high=fmt(outcome.id, h["p95"])))
     st.caption(t("scenarios.givewell_caveat"))
 
-    rows = scenario.summary(projection)
-    measured = scenario.measured(baseline)
+    rows = model.summary(projection)
+    measured = model.measured(baseline)
     names = {"baseline": t("scenarios.series_baseline"), "scenario": t("scenarios.series_scenario"),
              "measured": t("scenarios.series_measured"), "interval": t("scenarios.series_interval")}
     labels = x_labels(horizon)
     fan_columns = st.columns(2)
-    for index, outcome in enumerate(scenario.OUTCOMES):
+    for index, outcome in enumerate(model.OUTCOMES):
         figure = scenario_charts.fan_chart(
             rows[(rows["outcome"] == outcome.id) & (rows["series"] != "added")],
             measured[measured["outcome"] == outcome.id],
@@ -297,7 +299,7 @@ with results:
                  month=i18n.month(filters.end, language)))
 
     st.subheader(t("scenarios.cost_title"))
-    costs = scenario.cost_per_outcome(projection)
+    costs = model.cost_per_outcome(projection)
     st.dataframe(pd.DataFrame({
         t("scenarios.col_outcome"): [t(f"scenarios.per_{o}") for o in costs["outcome"]],
         t("scenarios.col_spent"): [i18n.money(v, language) for v in costs["spent_usd"]],
@@ -313,10 +315,10 @@ with results:
     st.caption(t("scenarios.cost_caption"))
 
     st.subheader(t("scenarios.tornado_title"))
-    focus = st.selectbox(t("scenarios.tornado_outcome"), [o.id for o in scenario.OUTCOMES],
+    focus = st.selectbox(t("scenarios.tornado_outcome"), [o.id for o in model.OUTCOMES],
                          format_func=ui.formatter("scenarios.added_{option}", horizon=horizon),
                          key="scn_tornado_outcome")
-    swings = scenario.tornado(current, baseline, resolved)
+    swings = model.tornado(current, baseline, resolved)
     swings = swings[swings["outcome"] == focus].head(TORNADO_ROWS)
     st.plotly_chart(scenario_charts.tornado(
         swings, title=t(f"scenarios.added_{focus}", horizon=horizon),
@@ -330,12 +332,12 @@ with results:
         eligible = baseline.eligible()
         st.caption(t("scenarios.eligible_caption"))
         st.dataframe(pd.DataFrame({
-            t("scenarios.col_workstream"): [t(f"workstreams.{w}") for w in scenario.WORKSTREAMS],
+            t("scenarios.col_workstream"): [t(f"workstreams.{w}") for w in model.WORKSTREAMS],
             t("scenarios.col_eligible"): [t(f"scenarios.eligible_{w}")
-                                          for w in scenario.WORKSTREAMS],
-            t("scenarios.col_today"): [eligible[w] for w in scenario.WORKSTREAMS],
+                                          for w in model.WORKSTREAMS],
+            t("scenarios.col_today"): [eligible[w] for w in model.WORKSTREAMS],
             t("scenarios.col_reached"): [float(projection.reached[w][:, -1].mean())
-                                         for w in scenario.WORKSTREAMS],
+                                         for w in model.WORKSTREAMS],
         }), hide_index=True, column_config={
             t("scenarios.col_today"): st.column_config.NumberColumn(format="localized"),
             t("scenarios.col_reached"): st.column_config.NumberColumn(format="localized")})
@@ -373,9 +375,9 @@ with tab_compare:
         compared, settings = [], []
         for label, chosen in entries:
             chosen_baseline = baseline if chosen.sites == sites else load_baseline(chosen.sites)
-            chosen_assumptions = chosen.apply(scenario.resolve(registry, chosen_baseline))
-            result = scenario.project(chosen, chosen_baseline, scenario.sample(chosen_assumptions))
-            compared.append(scenario.headlines(result).assign(scenario=label))
+            chosen_assumptions = chosen.apply(model.resolve(registry, chosen_baseline))
+            result = model.project(chosen, chosen_baseline, model.sample(chosen_assumptions))
+            compared.append(model.headlines(result).assign(scenario=label))
             settings.append({
                 t("scenarios.col_scenario"): label,
                 t("scenarios.budget"): i18n.money(chosen.budget_usd, language),
@@ -392,20 +394,20 @@ with tab_compare:
             for o, m, lo, hi in zip(compared["outcome"], compared["median"], compared["p5"],
                                     compared["p95"])])
         table = table.pivot(index="outcome", columns="scenario", values="cell").reindex(
-            [o.id for o in scenario.OUTCOMES])[[label for label, _ in entries]]
+            [o.id for o in model.OUTCOMES])[[label for label, _ in entries]]
         table.index = [t(f"scenarios.added_{o}", horizon=horizon) for o in table.index]
         st.dataframe(table)
         st.plotly_chart(scenario_charts.comparison(
-            compared, outcomes=[o.id for o in scenario.OUTCOMES],
+            compared, outcomes=[o.id for o in model.OUTCOMES],
             titles={o.id: t(f"scenarios.added_{o.id}", horizon=horizon)
-                    for o in scenario.OUTCOMES},
+                    for o in model.OUTCOMES},
             interval_name=t("scenarios.series_interval"), language=language), key="comparison")
         st.caption(t("scenarios.givewell_caveat"))
         links = st.columns(len(saved) + 1)
         for column, (label, chosen) in zip(links, saved):
             column.page_link(ui.PAGES_DIR / "scenarios.py", label=t("scenarios.open", name=label),
                              icon=":material/open_in_new:",
-                             query_params=scenario.to_query(chosen))
+                             query_params=model.to_query(chosen))
         if links[-1].button(t("scenarios.clear_saved"), icon=":material/delete:"):
             state["scn_saved"] = []
             st.rerun()

@@ -9,9 +9,11 @@ The sidebar's period applies; its province and site filters do not (the URL name
 import pandas as pd
 import streamlit as st
 
-from dashboard import i18n, indicators, maps, profile, ui, watchlist
-from dashboard import indicator_views as views
-from dashboard.screening_rules import ScreeningConfigError
+from dashboard import i18n, ui
+from dashboard.indicators import statistics, views
+from dashboard.screening import watchlist
+from dashboard.screening.rules import ScreeningConfigError
+from dashboard.sites import maps, profile
 
 OBJECTIVES = ("fair_cobalt", "child_labour", "income", "safety")
 PICKER_KEY = "profile_site_picker"
@@ -142,7 +144,7 @@ def trends(site) -> None:
     first_month = ui.load("data_period").iloc[0]["first_month"].date()
     for index, item in enumerate(items.itertuples()):
         spec = views.spec_from_row(item)
-        load_from = indicators.load_start(spec.periodicity, spec.grain, start, first_month)
+        load_from = statistics.load_start(spec.periodicity, spec.grain, start, first_month)
 
         def series(province, site_id, scope):
             params = views.query_parameters(

@@ -8,7 +8,8 @@ import pathlib
 
 import streamlit as st
 
-from dashboard import i18n, maps, profile, ui
+from dashboard import i18n, ui
+from dashboard.sites import maps, profile
 
 DENSITY_FROM = 1_000  # sites: above this, the map opens in density mode
 MAP_KEY, TABLE_KEY, FIND_KEY = "sites_map", "sites_table", "map_find"

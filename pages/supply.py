@@ -3,8 +3,9 @@ Cobalt Credits raised and where they went."""
 
 import streamlit as st
 
-from dashboard import i18n, objective_charts, supply, ui
-from dashboard import indicator_views as views
+from dashboard import i18n, ui
+from dashboard.indicators import charts as objective_charts
+from dashboard.indicators import supply, views
 
 filters = ui.filters()
 language = ui.language()

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import indicator_text as text
-from dashboard import indicator_views as views
-from dashboard import indicators, objective_charts, ui
+from dashboard import ui
+from dashboard.indicators import charts as objective_charts
+from dashboard.indicators import statistics, text, views
 
 filters = ui.filters()
 language = ui.language()
@@ -67,7 +67,7 @@ def split_sites(scope_name: str) -> list[tuple[str, str]]:
 
 
 def render_indicator(row, spec: views.Spec) -> None:
-    load_from = indicators.load_start(spec.periodicity, spec.grain, filters.start, first_month)
+    load_from = statistics.load_start(spec.periodicity, spec.grain, filters.start, first_month)
     scope_name = effective_scope(spec)
     sites = split_sites(scope_name) if split == "site" else []
     groups = {}

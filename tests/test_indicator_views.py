@@ -9,23 +9,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import i18n, indicator_text, indicator_views, indicators, objective_charts
-from dashboard.indicators import Point
+from dashboard import i18n
+from dashboard.indicators import charts as objective_charts
+from dashboard.indicators import statistics, text, views
+from dashboard.indicators.statistics import Point
 
-SHARE = indicator_views.Spec(
+SHARE = views.Spec(
     id="fair_cobalt_share", objective="fair_cobalt", query="indicator_fair_cobalt_share",
     kind="share", unit="share", direction="higher_is_better", periodicity="periodic",
     grain="month", interval="none", n_unit="lots",
     disaggregations=("programme_status", "province", "site"),
     baseline=Point(dt.date(2020, 12, 31), 0.0),
     targets=(Point(dt.date(2022, 12, 31), 0.10), Point(dt.date(2024, 12, 31), 0.30)))
-CASES = indicator_views.Spec(
+CASES = views.Spec(
     id="cases_resolved", objective="child_labour", query="indicator_cases_resolved",
     kind="count", unit="children", direction="higher_is_better", periodicity="cumulative",
     grain="month", interval="none", n_unit="cases",
     disaggregations=("province", "site", "sex", "age_band"),
     baseline=Point(dt.date(2020, 7, 31), 0.0), targets=(Point(dt.date(2022, 12, 31), 100.0),))
-SURVEY = indicator_views.Spec(
+SURVEY = views.Spec(
     id="school_enrolment", objective="child_labour", query="indicator_school_enrolment",
     kind="share", unit="share", direction="higher_is_better", periodicity="periodic",
     grain="round", interval="wilson", n_unit="children",
@@ -40,46 +42,46 @@ def months(values, numerators, denominators, start="2021-01-01"):
 
 
 def test_query_parameters_follow_the_registry_and_the_scope():
-    params = indicator_views.query_parameters(
+    params = views.query_parameters(
         CASES, {"province": "Lualaba", "site_id": None, "start": dt.date(2024, 1, 1),
                 "end": dt.date(2024, 12, 31)}, dt.date(2020, 1, 1), "programme")
     assert params == {"province": "Lualaba", "site_id": None, "programme_status": "programme",
                       "start": dt.date(2020, 1, 1), "end": dt.date(2024, 12, 31),
                       "sex": None, "age_band": None}
-    everywhere = indicator_views.query_parameters(SURVEY, {}, dt.date(2020, 1, 1), "all")
+    everywhere = views.query_parameters(SURVEY, {}, dt.date(2020, 1, 1), "all")
     assert everywhere["programme_status"] is None and "head_gender" in everywhere
     with pytest.raises(ValueError, match="Unknown sites scope 'both'"):
-        indicator_views.query_parameters(SURVEY, {}, dt.date(2020, 1, 1), "both")
+        views.query_parameters(SURVEY, {}, dt.date(2020, 1, 1), "both")
 
 
 def test_split_groups_select_each_group_by_a_filter():
     sites = [(f"FCA-{i:04d}", f"Site {i}") for i in range(1, 12)]
-    assert indicator_views.split_groups(CASES, None, [], []) == [("all", {})]
-    assert indicator_views.split_groups(CASES, "sex", [], []) == [
+    assert views.split_groups(CASES, None, [], []) == [("all", {})]
+    assert views.split_groups(CASES, "sex", [], []) == [
         ("female", {"sex": "female"}), ("male", {"sex": "male"})]
-    assert [g for g, _ in indicator_views.split_groups(CASES, "age_band", [], [])] == [
+    assert [g for g, _ in views.split_groups(CASES, "age_band", [], [])] == [
         "5-11", "12-14", "15-17"]
-    assert indicator_views.split_groups(SHARE, "province", ["Lualaba"], []) == [
+    assert views.split_groups(SHARE, "province", ["Lualaba"], []) == [
         ("Lualaba", {"province": "Lualaba"})]
-    by_site = indicator_views.split_groups(SHARE, "site", [], sites)
-    assert len(by_site) == indicator_views.MAX_SITES and by_site[0] == (
+    by_site = views.split_groups(SHARE, "site", [], sites)
+    assert len(by_site) == views.MAX_SITES and by_site[0] == (
         "Site 1", {"site_id": "FCA-0001"})
     # a dimension the data do not have: one group, unsplit
-    assert indicator_views.split_groups(SHARE, "sex", [], []) == [("all", {})]
-    assert indicator_views.split_groups(CASES, "programme_status", [], []) == [("all", {})]
+    assert views.split_groups(SHARE, "sex", [], []) == [("all", {})]
+    assert views.split_groups(CASES, "programme_status", [], []) == [("all", {})]
 
 
 def test_reporting_drops_short_windows_and_keeps_the_period_from_start():
     data = months([0.1] * 24, [1.0] * 24, [10.0] * 24, start="2020-01-01")
-    frame = indicator_views.reporting(data, SHARE, dt.date(2020, 6, 1))
+    frame = views.reporting(data, SHARE, dt.date(2020, 6, 1))
     assert frame["period"].min() == pd.Timestamp("2020-12-01")  # the first full 12 months
     assert frame["n"].iloc[0] == 120 and frame["value"].iloc[0] == pytest.approx(0.1)
 
 
 def test_the_headline_is_the_last_value_with_its_status_and_progress():
     data = months([0.2] * 12, [2.0] * 12, [10.0] * 12, start="2023-01-01")
-    frame = indicator_views.reporting(data, SHARE, dt.date(2023, 1, 1))
-    result = indicator_views.headline(frame, SHARE, dt.date(2023, 12, 31))
+    frame = views.reporting(data, SHARE, dt.date(2023, 1, 1))
+    result = views.headline(frame, SHARE, dt.date(2023, 12, 31))
     assert result.day == dt.date(2023, 12, 31)  # a 12-month value describes the month's end
     assert (result.value, result.n, result.numerator, result.denominator) == (
         pytest.approx(0.2), 120, 24, 120)
@@ -92,29 +94,29 @@ def test_the_headline_is_the_last_value_with_its_status_and_progress():
 
 
 def test_a_headline_without_values_has_no_data_status():
-    empty = indicator_views.reporting(months([], [], []), SHARE, dt.date(2023, 1, 1))
-    result = indicator_views.headline(empty, SHARE, dt.date(2023, 12, 31))
+    empty = views.reporting(months([], [], []), SHARE, dt.date(2023, 1, 1))
+    result = views.headline(empty, SHARE, dt.date(2023, 12, 31))
     assert result.value is None and result.assessment.status == "no_data"
 
 
 def test_survey_values_describe_their_round_and_carry_a_wilson_interval():
     data = pd.DataFrame({"period": pd.to_datetime(["2024-03-01"]), "numerator": [81.0],
                          "denominator": [263.0], "value": [81 / 263], "n": [263]})
-    frame = indicator_views.reporting(data, SURVEY, dt.date(2024, 1, 1))
-    result = indicator_views.headline(frame, SURVEY, dt.date(2024, 12, 31))
+    frame = views.reporting(data, SURVEY, dt.date(2024, 1, 1))
+    result = views.headline(frame, SURVEY, dt.date(2024, 12, 31))
     assert result.day == dt.date(2024, 3, 1)
     assert (result.low, result.high) == pytest.approx((0.2553, 0.3662), abs=5e-5)
     assert result.assessment.status == "no_target"
 
 
 def test_chart_data_holds_every_point_the_chart_draws():
-    actual = indicator_views.reporting(months([0.1] * 36, [1.0] * 36, [10.0] * 36,
+    actual = views.reporting(months([0.1] * 36, [1.0] * 36, [10.0] * 36,
                                               start="2021-01-01"), SHARE, dt.date(2022, 1, 1))
-    monthly = indicator_views.monthly_values(months([0.1] * 3, [1.0] * 3, [10.0] * 3), SHARE,
+    monthly = views.monthly_values(months([0.1] * 3, [1.0] * 3, [10.0] * 3), SHARE,
                                              dt.date(2021, 1, 1))
-    data = indicator_views.chart_data({"Programme sites": actual}, SHARE, dt.date(2022, 1, 1),
+    data = views.chart_data({"Programme sites": actual}, SHARE, dt.date(2022, 1, 1),
                                       dt.date(2023, 12, 31), monthly)
-    assert list(data.columns) == indicator_views.CHART_COLUMNS
+    assert list(data.columns) == views.CHART_COLUMNS
     assert data.groupby("series").size().to_dict() == {
         "actual": 24, "monthly": 3, "baseline": 2, "target": 2, "target_path": 3}
     # the chart runs to the last target (2024-12-31); the baseline is a level line across it
@@ -130,9 +132,9 @@ def test_chart_data_holds_every_point_the_chart_draws():
 
 def test_monthly_values_only_for_twelve_month_ratios():
     data = months([1.0], [1.0], [1.0])
-    assert indicator_views.monthly_values(data, CASES, dt.date(2021, 1, 1)) is None
-    assert indicator_views.monthly_values(data, SURVEY, dt.date(2021, 1, 1)) is None
-    assert len(indicator_views.monthly_values(data, SHARE, dt.date(2021, 1, 1))) == 1
+    assert views.monthly_values(data, CASES, dt.date(2021, 1, 1)) is None
+    assert views.monthly_values(data, SURVEY, dt.date(2021, 1, 1)) is None
+    assert len(views.monthly_values(data, SHARE, dt.date(2021, 1, 1))) == 1
 
 
 # -- the words beside a chart --------------------------------------------------------------
@@ -141,12 +143,12 @@ def headline_for(spec, value, day, n=120, numerator=24.0, denominator=120.0):
     frame = pd.DataFrame({"period": [pd.Timestamp(day).replace(day=1)], "numerator": [numerator],
                           "denominator": [denominator], "value": [value], "n": [n],
                           "months": [12], "low": [np.nan], "high": [np.nan]})
-    return indicator_views.headline(frame, spec, dt.date(2030, 1, 1))
+    return views.headline(frame, spec, dt.date(2030, 1, 1))
 
 
 def test_status_lines_give_the_formula_with_the_numbers_put_into_it():
     result = headline_for(SHARE, 0.2, dt.date(2023, 12, 1))
-    lines = indicator_text.status_lines(SHARE, result, "en")
+    lines = text.status_lines(SHARE, result, "en")
     assert lines[0] == "**20.0%**  · 12 months to Dec 2023"
     assert "n = 120 lots" in lines and "= 24.0 ÷ 120.0" in lines
     assert "Baseline: 0.0% (Dec 31, 2020)" in lines
@@ -156,17 +158,17 @@ def test_status_lines_give_the_formula_with_the_numbers_put_into_it():
 
 def test_status_lines_in_french():
     result = headline_for(CASES, 80.0, dt.date(2022, 6, 1))
-    lines = indicator_text.status_lines(CASES, result, "fr")
+    lines = text.status_lines(CASES, result, "fr")
     assert lines[0] == "**80** enfants · jusqu'à juin 2022"
     assert lines[-1] == "Progression = (80 − 0) ÷ (100 − 0) = **80\u00a0%**"
 
 
 def test_group_labels_name_the_groups_for_the_reader():
-    assert indicator_text.group_label("sex", "female", "en") == "Girls"
-    assert indicator_text.group_label("head_gender", "male", "fr") == \
+    assert text.group_label("sex", "female", "en") == "Girls"
+    assert text.group_label("head_gender", "male", "fr") == \
         "Ménages dirigés par un homme"
-    assert indicator_text.group_label("age_band", "12-14", "en") == "Aged 12-14"
-    assert indicator_text.group_label("province", "Lualaba", "fr") == "Lualaba"
+    assert text.group_label("age_band", "12-14", "en") == "Aged 12-14"
+    assert text.group_label("province", "Lualaba", "fr") == "Lualaba"
 
 
 # -- the figure ----------------------------------------------------------------------------
@@ -182,9 +184,9 @@ def figure_for(data, **options):
 
 
 def test_the_trend_figure_draws_exactly_the_chart_data():
-    actual = indicator_views.reporting(months([0.1] * 24, [1.0] * 24, [10.0] * 24),
+    actual = views.reporting(months([0.1] * 24, [1.0] * 24, [10.0] * 24),
                                        SHARE, dt.date(2021, 1, 1))
-    data = indicator_views.chart_data({"Girls": actual, "Boys": actual.assign(
+    data = views.chart_data({"Girls": actual, "Boys": actual.assign(
         value=0.2)}, SHARE, dt.date(2021, 1, 1), dt.date(2022, 12, 31))
     figure = figure_for(data)
     drawn = {(t.meta["series"], t.meta["group"]): t for t in figure.data}
@@ -201,8 +203,8 @@ def test_intervals_are_bands_for_months_and_error_bars_for_rounds():
     rounds = pd.DataFrame({"period": pd.to_datetime(["2024-03-01", "2024-09-01"]),
                            "numerator": [30.0, 40.0], "denominator": [100.0, 100.0],
                            "value": [0.3, 0.4], "n": [100, 100]})
-    frame = indicator_views.reporting(rounds, SURVEY, dt.date(2024, 1, 1))
-    data = indicator_views.chart_data({"Programme sites": frame}, SURVEY, dt.date(2024, 1, 1),
+    frame = views.reporting(rounds, SURVEY, dt.date(2024, 1, 1))
+    data = views.chart_data({"Programme sites": frame}, SURVEY, dt.date(2024, 1, 1),
                                       dt.date(2024, 12, 31))
     bars = figure_for(data, bands=False)
     actual = next(t for t in bars.data if t.meta["series"] == "actual")
@@ -213,13 +215,13 @@ def test_intervals_are_bands_for_months_and_error_bars_for_rounds():
 
 
 def test_every_status_scope_split_and_tab_has_words_in_both_languages():
-    keys = [*(f"indicators.status.{s}" for s in indicators.STATUSES),
-            *(f"indicators.scope.{s}" for s in indicator_views.SCOPES),
-            *(f"indicators.dimension.{d}" for d in ("none", *indicator_views.SPLIT_DIMENSIONS)),
-            *(f"trends.tab.{o}" for o in indicator_views.OBJECTIVES),
-            *(f"objectives.{o}" for o in indicator_views.OBJECTIVES),
-            *(f"indicators.group.{g}" for g in indicator_views.SPLIT_VALUES["programme_status"])]
+    keys = [*(f"indicators.status.{s}" for s in statistics.STATUSES),
+            *(f"indicators.scope.{s}" for s in views.SCOPES),
+            *(f"indicators.dimension.{d}" for d in ("none", *views.SPLIT_DIMENSIONS)),
+            *(f"trends.tab.{o}" for o in views.OBJECTIVES),
+            *(f"objectives.{o}" for o in views.OBJECTIVES),
+            *(f"indicators.group.{g}" for g in views.SPLIT_VALUES["programme_status"])]
     for language in ("en", "fr"):
         missing = [key for key in keys if key not in i18n.catalog(language)]
         assert missing == [], language
-    assert set(indicator_text.STATUS_COLOURS) == set(indicators.STATUSES)
+    assert set(text.STATUS_COLOURS) == set(statistics.STATUSES)

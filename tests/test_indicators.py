@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import indicators
-from dashboard.indicators import Point
+from dashboard.indicators import statistics
+from dashboard.indicators.statistics import Point
 
 
 def series(rows):
@@ -29,37 +29,37 @@ MONTHS = series([
 
 def test_shares_and_rates_weigh_periods_by_their_denominator():
     # (2 + 6 + 1) / (1000 + 1000 + 2000) = 9 / 4000, not the mean of 2, 6 and 0.5
-    assert indicators.combine(MONTHS, "rate_per_1000").value == pytest.approx(1000 * 9 / 4000)
-    assert indicators.combine(MONTHS, "share").value == pytest.approx(9 / 4000)
-    assert indicators.combine(MONTHS, "ratio").value == pytest.approx(9 / 4000)
-    combined = indicators.combine(MONTHS, "share")
+    assert statistics.combine(MONTHS, "rate_per_1000").value == pytest.approx(1000 * 9 / 4000)
+    assert statistics.combine(MONTHS, "share").value == pytest.approx(9 / 4000)
+    assert statistics.combine(MONTHS, "ratio").value == pytest.approx(9 / 4000)
+    combined = statistics.combine(MONTHS, "share")
     assert (combined.n, combined.numerator, combined.denominator) == (9, 9, 4000)
 
 
 def test_counts_and_amounts_add_up():
-    assert indicators.combine(MONTHS, "count").value == pytest.approx(8.5)
-    assert indicators.combine(MONTHS, "amount").n == 9
+    assert statistics.combine(MONTHS, "count").value == pytest.approx(8.5)
+    assert statistics.combine(MONTHS, "amount").n == 9
 
 
 @pytest.mark.parametrize("kind", ["median", "mean", "stock"])
 def test_medians_means_and_stocks_take_the_latest_period(kind):
-    result = indicators.combine(MONTHS, kind)
+    result = statistics.combine(MONTHS, kind)
     assert (result.value, result.n, result.last) == (0.5, 4, dt.date(2024, 3, 1))
 
 
 def test_empty_series_and_unknown_kinds():
-    assert indicators.combine(MONTHS.iloc[0:0], "share").value is None
+    assert statistics.combine(MONTHS.iloc[0:0], "share").value is None
     with pytest.raises(ValueError, match="Unknown indicator kind 'ratios'"):
-        indicators.combine(MONTHS, "ratios")
+        statistics.combine(MONTHS, "ratios")
 
 
 def test_zero_denominator_gives_no_value():
     zero = series([("2024-01-01", 0, 0, None, 0)])
-    assert indicators.combine(zero, "share").value is None
+    assert statistics.combine(zero, "share").value is None
 
 
 def test_windows_include_their_edges():
-    assert len(indicators.window(MONTHS, dt.date(2024, 2, 1), dt.date(2024, 3, 1))) == 2
+    assert len(statistics.window(MONTHS, dt.date(2024, 2, 1), dt.date(2024, 3, 1))) == 2
 
 
 # -- reporting values ----------------------------------------------------------------------
@@ -73,11 +73,11 @@ def monthly(values, numerators=None, denominators=None, start="2023-01-01"):
 
 def test_a_twelve_month_count_sums_the_twelve_months_to_each_month():
     # 1, 2, ..., 14: the 12 months to month 12 sum to 78, to month 13 to 90 (2 + ... + 13)
-    result = indicators.reporting_series(monthly(list(range(1, 15))), "count", "periodic",
+    result = statistics.reporting_series(monthly(list(range(1, 15))), "count", "periodic",
                                          "month")
     assert result["value"].tolist()[11:] == [78, 90, 102]
     assert result["months"].tolist()[10:13] == [11, 12, 12]
-    assert indicators.full_windows(result, "count", "month", "periodic")["value"].tolist() == [
+    assert statistics.full_windows(result, "count", "month", "periodic")["value"].tolist() == [
         78, 90, 102]
 
 
@@ -86,7 +86,7 @@ def test_a_twelve_month_rate_divides_sums_and_counts_a_missing_month_as_nothing(
     data = pd.DataFrame({"period": pd.to_datetime(["2024-01-01", "2024-03-01"]),
                          "numerator": [3, 1], "denominator": [1000, 3000], "value": [3, 1 / 3],
                          "n": [2, 5]})
-    result = indicators.reporting_series(data, "rate_per_1000", "periodic", "month")
+    result = statistics.reporting_series(data, "rate_per_1000", "periodic", "month")
     assert result["value"].tolist() == pytest.approx([3.0, 1000 * 4 / 4000])
     assert result["n"].tolist() == [2, 7]
     assert result["months"].tolist() == [1, 3]
@@ -95,7 +95,7 @@ def test_a_twelve_month_rate_divides_sums_and_counts_a_missing_month_as_nothing(
 def test_the_window_is_twelve_calendar_months_not_twelve_rows():
     data = monthly([1] * 24)
     data = data[data["period"] != pd.Timestamp("2023-06-01")]  # a month without a row
-    result = indicators.reporting_series(data, "count", "periodic", "month")
+    result = statistics.reporting_series(data, "count", "periodic", "month")
     last = result[result["period"] == pd.Timestamp("2024-12-01")]
     assert last["value"].item() == 12  # 2024-01 .. 2024-12, untouched by the 2023 gap
     june_2024 = result[result["period"] == pd.Timestamp("2024-06-01")]
@@ -105,14 +105,14 @@ def test_the_window_is_twelve_calendar_months_not_twelve_rows():
 
 
 def test_a_cumulative_count_is_to_date_from_the_first_period():
-    result = indicators.reporting_series(monthly([0, 2, 0, 3]), "count", "cumulative", "month")
+    result = statistics.reporting_series(monthly([0, 2, 0, 3]), "count", "cumulative", "month")
     assert result["value"].tolist() == [0, 2, 2, 5]
     assert result["months"].tolist() == [1, 2, 3, 4]
 
 
 def test_a_cumulative_share_is_the_ratio_of_the_sums_to_date():
     data = monthly([0.5, 0.0, 1.0], numerators=[1, 0, 2], denominators=[2, 0, 2])
-    result = indicators.reporting_series(data, "share", "cumulative", "month")
+    result = statistics.reporting_series(data, "share", "cumulative", "month")
     assert result["value"].tolist() == pytest.approx([0.5, 0.5, 0.75])
     assert result["denominator"].tolist() == [2, 2, 4]
 
@@ -120,23 +120,23 @@ def test_a_cumulative_share_is_the_ratio_of_the_sums_to_date():
 @pytest.mark.parametrize("grain", ["month", "round"])
 def test_stocks_medians_and_rounds_stand_as_the_query_gives_them(grain):
     data = monthly([5.0, 7.0, 6.0])
-    assert indicators.reporting_series(data, "median", "periodic", grain)["value"].tolist() == [
+    assert statistics.reporting_series(data, "median", "periodic", grain)["value"].tolist() == [
         5.0, 7.0, 6.0]
-    assert indicators.reporting_series(data, "share", "periodic", "round")["value"].tolist() == [
+    assert statistics.reporting_series(data, "share", "periodic", "round")["value"].tolist() == [
         5.0, 7.0, 6.0]
 
 
 def test_load_start_reaches_back_as_far_as_the_value_needs():
     start, first = dt.date(2023, 1, 1), dt.date(2020, 1, 1)
-    assert indicators.load_start("cumulative", "month", start, first) == first
-    assert indicators.load_start("periodic", "month", start, first) == dt.date(2022, 2, 1)
-    assert indicators.load_start("periodic", "round", start, first) == start
+    assert statistics.load_start("cumulative", "month", start, first) == first
+    assert statistics.load_start("periodic", "month", start, first) == dt.date(2022, 2, 1)
+    assert statistics.load_start("periodic", "round", start, first) == start
 
 
 def test_wilson_intervals_on_a_series_use_the_share_and_n():
     data = pd.DataFrame({"period": pd.to_datetime(["2024-03-01"]), "numerator": [81.0],
                          "denominator": [263.0], "value": [81 / 263], "n": [263]})
-    result = indicators.with_interval(data, "wilson")
+    result = statistics.with_interval(data, "wilson")
     # Newcombe (1998), Table II, example (a): 81/263 -> 0.2553 to 0.3662
     assert (result["low"].item(), result["high"].item()) == pytest.approx((0.2553, 0.3662),
                                                                           abs=5e-5)
@@ -145,21 +145,21 @@ def test_wilson_intervals_on_a_series_use_the_share_and_n():
 def test_poisson_intervals_on_a_series_scale_the_count_by_the_exposure():
     data = pd.DataFrame({"period": pd.to_datetime(["2024-03-01"]), "numerator": [1.0],
                          "denominator": [2000.0], "value": [0.5], "n": [12]})
-    result = indicators.with_interval(data, "poisson")
+    result = statistics.with_interval(data, "poisson")
     # k = 1: 0.0253 to 5.5716 events, per 1,000 over 2,000 miner-years
     assert (result["low"].item(), result["high"].item()) == pytest.approx(
         (0.0253 / 2, 5.5716 / 2), abs=1e-4)
 
 
 def test_no_interval_and_unknown_methods():
-    assert indicators.with_interval(MONTHS, "none")["low"].isna().all()
+    assert statistics.with_interval(MONTHS, "none")["low"].isna().all()
     with pytest.raises(ValueError, match="Unknown interval method 'bootstrap'"):
-        indicators.with_interval(MONTHS, "bootstrap")
+        statistics.with_interval(MONTHS, "bootstrap")
 
 
 def test_value_at_takes_the_latest_value_on_or_before_the_day():
-    assert indicators.value_at(MONTHS, dt.date(2024, 2, 15))["value"] == 6.0
-    assert indicators.value_at(MONTHS, dt.date(2023, 12, 31)) is None
+    assert statistics.value_at(MONTHS, dt.date(2024, 2, 15))["value"] == 6.0
+    assert statistics.value_at(MONTHS, dt.date(2023, 12, 31)) is None
 
 
 # -- target path, status, progress ---------------------------------------------------------
@@ -169,21 +169,21 @@ TARGETS = [Point(dt.date(2022, 1, 1), 20.0), Point(dt.date(2024, 1, 1), 30.0)]
 
 
 def test_the_path_runs_straight_between_baseline_and_targets_and_stays_flat_after():
-    path = indicators.target_path(BASELINE, TARGETS)
-    assert indicators.path_value(path, dt.date(2019, 12, 31)) is None
-    assert indicators.path_value(path, dt.date(2020, 1, 1)) == 10.0
+    path = statistics.target_path(BASELINE, TARGETS)
+    assert statistics.path_value(path, dt.date(2019, 12, 31)) is None
+    assert statistics.path_value(path, dt.date(2020, 1, 1)) == 10.0
     # 2021-01-01 is 366 of the 731 days from baseline to the first target (2020 is a leap year)
-    assert indicators.path_value(path, dt.date(2021, 1, 1)) == pytest.approx(10 + 10 * 366 / 731)
-    assert indicators.path_value(path, dt.date(2022, 1, 1)) == 20.0
-    assert indicators.path_value(path, dt.date(2030, 1, 1)) == 30.0
-    assert indicators.target_path(None, TARGETS) == []
+    assert statistics.path_value(path, dt.date(2021, 1, 1)) == pytest.approx(10 + 10 * 366 / 731)
+    assert statistics.path_value(path, dt.date(2022, 1, 1)) == 20.0
+    assert statistics.path_value(path, dt.date(2030, 1, 1)) == 30.0
+    assert statistics.target_path(None, TARGETS) == []
 
 
 def test_the_next_target_is_the_first_due_on_or_after_the_day_else_the_last():
-    assert indicators.next_target(TARGETS, dt.date(2021, 6, 1)) == TARGETS[0]
-    assert indicators.next_target(TARGETS, dt.date(2022, 1, 1)) == TARGETS[0]
-    assert indicators.next_target(TARGETS, dt.date(2026, 1, 1)) == TARGETS[1]
-    assert indicators.next_target([], dt.date(2026, 1, 1)) is None
+    assert statistics.next_target(TARGETS, dt.date(2021, 6, 1)) == TARGETS[0]
+    assert statistics.next_target(TARGETS, dt.date(2022, 1, 1)) == TARGETS[0]
+    assert statistics.next_target(TARGETS, dt.date(2026, 1, 1)) == TARGETS[1]
+    assert statistics.next_target([], dt.date(2026, 1, 1)) is None
 
 
 # On 2022-01-01 the path stands at 20: 10 planned since the baseline of 10.
@@ -201,7 +201,7 @@ ON_TARGET_DAY = dt.date(2022, 1, 1)
     (25.0, "on_track"),      # ahead of the path
 ])
 def test_status_rule_at_its_boundaries_when_higher_is_better(actual, status):
-    result = indicators.assess(actual, BASELINE, TARGETS, "higher_is_better", ON_TARGET_DAY)
+    result = statistics.assess(actual, BASELINE, TARGETS, "higher_is_better", ON_TARGET_DAY)
     assert result.status == status
     assert result.expected == 20.0
     assert result.achieved == pytest.approx((actual - 10) / 10)
@@ -216,27 +216,27 @@ def test_status_rule_at_its_boundaries_when_higher_is_better(actual, status):
 ])
 def test_status_rule_at_its_boundaries_when_lower_is_better(actual, status):
     targets = [Point(dt.date(2022, 1, 1), 5.0)]
-    result = indicators.assess(actual, BASELINE, targets, "lower_is_better", ON_TARGET_DAY)
+    result = statistics.assess(actual, BASELINE, targets, "lower_is_better", ON_TARGET_DAY)
     assert result.status == status
 
 
 def test_when_no_change_is_planned_yet_on_track_means_no_worse_than_the_path():
     on_baseline_day = BASELINE.day
-    assert indicators.assess(10.0, BASELINE, TARGETS, "higher_is_better",
+    assert statistics.assess(10.0, BASELINE, TARGETS, "higher_is_better",
                              on_baseline_day).status == "on_track"
-    assert indicators.assess(9.99, BASELINE, TARGETS, "higher_is_better",
+    assert statistics.assess(9.99, BASELINE, TARGETS, "higher_is_better",
                              on_baseline_day).status == "off_track"
     hold = [Point(dt.date(2022, 1, 1), 10.0)]  # a target to hold the baseline level
-    assert indicators.assess(10.5, BASELINE, hold, "higher_is_better",
+    assert statistics.assess(10.5, BASELINE, hold, "higher_is_better",
                              ON_TARGET_DAY).status == "on_track"
 
 
 def test_no_target_no_data_and_a_day_before_the_baseline():
-    assert indicators.assess(5.0, BASELINE, [], "higher_is_better", ON_TARGET_DAY).status == \
+    assert statistics.assess(5.0, BASELINE, [], "higher_is_better", ON_TARGET_DAY).status == \
         "no_target"
-    assert indicators.assess(None, BASELINE, TARGETS, "higher_is_better",
+    assert statistics.assess(None, BASELINE, TARGETS, "higher_is_better",
                              ON_TARGET_DAY).status == "no_data"
-    assert indicators.assess(12.0, BASELINE, TARGETS, "higher_is_better",
+    assert statistics.assess(12.0, BASELINE, TARGETS, "higher_is_better",
                              dt.date(2019, 6, 1)).status == "no_data"
 
 
@@ -247,12 +247,12 @@ def test_no_target_no_data_and_a_day_before_the_baseline():
     (8.0, 10.0, 30.0, -0.1),      # moved away: negative
 ])
 def test_progress_is_the_way_from_baseline_to_target_covered(actual, baseline, target, progress):
-    assert indicators.progress(actual, baseline, target) == pytest.approx(progress)
+    assert statistics.progress(actual, baseline, target) == pytest.approx(progress)
 
 
 def test_progress_is_undefined_when_the_target_equals_the_baseline():
-    assert indicators.progress(5.0, 5.0, 5.0) is None
-    assert indicators.progress(None, 5.0, 6.0) is None
+    assert statistics.progress(5.0, 5.0, 5.0) is None
+    assert statistics.progress(None, 5.0, 6.0) is None
 
 
 # -- formatting ----------------------------------------------------------------------------
@@ -268,19 +268,19 @@ def test_progress_is_undefined_when_the_target_equals_the_baseline():
     (None, "count", "children", "en", "–"),
 ])
 def test_format_value(value, kind, unit, language, text):
-    assert indicators.format_value(value, kind, unit, language) == text
+    assert statistics.format_value(value, kind, unit, language) == text
 
 
 def test_share_changes_are_in_percentage_points():
-    assert indicators.format_change(0.3, "share", "share", "en") == "+30.0 pts"
-    assert indicators.format_change(-0.05, "share", "share", "fr") == "-5,0 pts"
-    assert indicators.format_change(-2.5, "rate_per_1000", "per_1000_workers", "en") == "-2.5"
-    assert indicators.format_change(None, "count", "children", "en") is None
+    assert statistics.format_change(0.3, "share", "share", "en") == "+30.0 pts"
+    assert statistics.format_change(-0.05, "share", "share", "fr") == "-5,0 pts"
+    assert statistics.format_change(-2.5, "rate_per_1000", "per_1000_workers", "en") == "-2.5"
+    assert statistics.format_change(None, "count", "children", "en") is None
 
 
 def test_the_status_rule_on_screen_states_the_thresholds_the_code_applies(monkeypatch):
-    from dashboard import indicator_text
-    assert "at least 90%" in indicator_text.status_rule("en")
-    assert "de 50 % à 90 %" in indicator_text.status_rule("fr").replace("\u00a0", " ")
-    monkeypatch.setattr(indicators, "ON_TRACK_FROM", 0.8)
-    assert "at least 80%" in indicator_text.status_rule("en")
+    from dashboard.indicators import text
+    assert "at least 90%" in text.status_rule("en")
+    assert "de 50 % à 90 %" in text.status_rule("fr").replace("\u00a0", " ")
+    monkeypatch.setattr(statistics, "ON_TRACK_FROM", 0.8)
+    assert "at least 80%" in text.status_rule("en")

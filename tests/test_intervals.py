@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from dashboard import intervals
+from dashboard.indicators import intervals
 
 # Newcombe, R. G. (1998). Two-sided confidence intervals for the single proportion.
 # Statistics in Medicine 17, 857-872, Table II, method 3 (Wilson score, no continuity

@@ -7,12 +7,12 @@ import shutil
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from dashboard import maps
-from dashboard.ingest.store import import_layer
 from gis_fixtures import boundaries_frame, permits_frame
+from streamlit.testing.v1 import AppTest
 from support import APP, ROOT
+
+from dashboard.ingest.store import import_layer
+from dashboard.sites import maps
 
 MAP = str(ROOT / "pages" / "sites_map.py")
 PROFILE = str(ROOT / "pages" / "site_profile.py")

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard import maps
 from dashboard.demo.sites import NAMED_SITES
+from dashboard.sites import maps
 
 END = dt.date(2026, 10, 31)
 STATUS = {"programme": "Programme site", "comparison": "Comparison site"}

@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
-
-from dashboard import i18n, indicator_registry
 from support import APP, ROOT
 
-REGISTRY = indicator_registry.load()
+from dashboard import i18n
+from dashboard.indicators import registry
+
+REGISTRY = registry.load()
 OBJECTIVES = ("fair_cobalt", "child_labour", "income", "safety", "gender")
 
 

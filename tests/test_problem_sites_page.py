@@ -7,11 +7,11 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
-
 import screening_fixture
-from dashboard import screening_rules
+from streamlit.testing.v1 import AppTest
 from support import APP, ROOT
+
+from dashboard.screening import rules
 
 PAGE = str(ROOT / "pages" / "problem_sites.py")
 
@@ -142,9 +142,9 @@ def test_the_planted_site_leads_and_the_chance_site_is_absent(use_db, fixture_db
 
 def test_a_mistake_in_the_rules_file_is_shown_not_raised(demo, tmp_path, monkeypatch):
     bad = tmp_path / "rules.toml"
-    bad.write_text(screening_rules.RULES_TOML.read_text().replace("window_days = 90",
+    bad.write_text(rules.RULES_TOML.read_text().replace("window_days = 90",
                                                                   "window_days = 0"))
-    monkeypatch.setattr(screening_rules, "RULES_TOML", bad)
+    monkeypatch.setattr(rules, "RULES_TOML", bad)
     at = open_page()
     assert not at.exception
     assert "rule 'fatal_incident' (#1): parameters.window_days: value 0" in at.error[0].value
@@ -152,7 +152,9 @@ def test_a_mistake_in_the_rules_file_is_shown_not_raised(demo, tmp_path, monkeyp
 
 def test_the_overview_shows_the_flag_count(demo):
     import datetime as dt
-    from dashboard import data, watchlist
+
+    from dashboard import data
+    from dashboard.screening import watchlist
     counts = watchlist.counts(watchlist.screen(
         lambda name, **p: data.fetch(data.Viewer(), name, **p), dt.date(2026, 10, 31)))
     at = AppTest.from_file(APP, default_timeout=90).run()

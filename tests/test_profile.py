@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import profile
+from dashboard.sites import profile
 
 
 def test_site_labels_let_a_picker_match_names_aliases_and_ids():

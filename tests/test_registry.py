@@ -9,13 +9,14 @@ import re
 from pathlib import Path
 
 import pytest
-
-from dashboard import build, db, i18n, indicator_registry, indicator_views, indicators
 from support import build_demo
 
-REGISTRY = indicator_registry.load()
+from dashboard import build, db, i18n
+from dashboard.indicators import registry, statistics, views
+
+REGISTRY = registry.load()
 BY_ID = {item.id: item for item in REGISTRY}
-TEXTS = (*indicator_registry.TEXT_FIELDS, "denominator")
+TEXTS = (*registry.TEXT_FIELDS, "denominator")
 
 
 def test_the_registry_covers_the_issue_list():
@@ -69,14 +70,14 @@ def test_codes_used_by_the_registry_are_translated(item):
 
 
 def test_each_objective_has_two_or_three_key_indicators():
-    for objective in indicator_views.OBJECTIVES:
+    for objective in views.OBJECTIVES:
         headline = [i.id for i in REGISTRY if i.objective == objective and i.headline]
         assert 2 <= len(headline) <= 3, (objective, headline)
 
 
 @pytest.mark.parametrize("item", REGISTRY, ids=lambda i: i.id)
 def test_the_query_takes_the_filters_the_registry_promises(item):
-    spec = indicator_views.Spec(
+    spec = views.Spec(
         item.id, item.objective, item.query, item.kind, item.unit, item.direction,
         item.periodicity, item.grain, item.interval, item.n_unit,
         tuple(item.disaggregations), None, ())
@@ -94,19 +95,19 @@ def test_the_database_holds_the_registry_with_its_targets(use_db, demo_db):
 
 
 def programme_reporting(spec, first_month, end):
-    start = indicators.load_start(spec.periodicity, spec.grain, first_month, first_month)
-    params = indicator_views.query_parameters(
+    start = statistics.load_start(spec.periodicity, spec.grain, first_month, first_month)
+    params = views.query_parameters(
         spec, {"province": None, "site_id": None, "end": end}, start, "programme")
-    return indicator_views.reporting(db.run(spec.query, **params), spec, first_month)
+    return views.reporting(db.run(spec.query, **params), spec, first_month)
 
 
 @pytest.mark.parametrize("item", [i for i in REGISTRY if i.baseline], ids=lambda i: i.id)
 def test_baselines_are_what_the_demo_data_show(use_db, demo_db, item):
     use_db(demo_db)
     row = next(r for r in db.run("indicator_registry").itertuples() if r.indicator_id == item.id)
-    spec = indicator_views.spec_from_row(row)
+    spec = views.spec_from_row(row)
     frame = programme_reporting(spec, dt.date(2020, 1, 1), dt.date(2026, 10, 31))
-    row = indicators.value_at(frame, item.baseline.date)
+    row = statistics.value_at(frame, item.baseline.date)
     assert row is not None, "no value on the baseline date"
     if item.kind in ("share", "ratio"):
         assert row["value"] == pytest.approx(item.baseline.value, abs=0.006)
@@ -117,7 +118,7 @@ def test_baselines_are_what_the_demo_data_show(use_db, demo_db, item):
 # -- bad entries get clear errors and change nothing ---------------------------------------
 
 # the first entry of the real registry, to break one rule at a time
-GOOD = Path(indicator_registry.REGISTRY_TOML).read_text().split("\n[[indicator]]\n")[1]
+GOOD = Path(registry.REGISTRY_TOML).read_text().split("\n[[indicator]]\n")[1]
 
 
 def write_registry(tmp_path, entry: str) -> Path:
@@ -145,18 +146,18 @@ def test_a_bad_entry_names_indicator_field_value_and_rule(tmp_path, change, mess
     old, new = change
     assert old in GOOD
     path = write_registry(tmp_path, GOOD.replace(old, new, 1))
-    with pytest.raises(indicator_registry.RegistryError, match=message):
-        indicator_registry.load(path)
+    with pytest.raises(registry.RegistryError, match=message):
+        registry.load(path)
 
 
 def test_a_repeated_id_and_broken_toml_are_refused(tmp_path):
     path = tmp_path / "indicators.toml"
     path.write_text("[[indicator]]\n" + GOOD + "\n[[indicator]]\n" + GOOD)
-    with pytest.raises(indicator_registry.RegistryError, match="'fair_cobalt_share' appears twice"):
-        indicator_registry.load(path)
+    with pytest.raises(registry.RegistryError, match="'fair_cobalt_share' appears twice"):
+        registry.load(path)
     path.write_text("[[indicator]\nid = ")
-    with pytest.raises(indicator_registry.RegistryError, match="not valid TOML"):
-        indicator_registry.load(path)
+    with pytest.raises(registry.RegistryError, match="not valid TOML"):
+        registry.load(path)
 
 
 def test_a_bad_registry_stops_the_build_and_leaves_the_database_as_it_was(tmp_path, monkeypatch):
@@ -165,7 +166,7 @@ def test_a_bad_registry_stops_the_build_and_leaves_the_database_as_it_was(tmp_pa
     bad = write_registry(tmp_path, GOOD.replace('kind = "share"', 'kind = "percentage"', 1))
     original = build.load_registry
     monkeypatch.setattr(build, "load_registry", lambda con: original(con, bad))
-    with pytest.raises(indicator_registry.RegistryError, match="percentage"):
+    with pytest.raises(registry.RegistryError, match="percentage"):
         build_demo(target, until=dt.date(2021, 3, 31))
     assert (target.stat().st_mtime_ns, target.read_bytes()) == before
     assert not [p for p in os.listdir(tmp_path) if re.search(r"\.tmp-", p)]

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import db
-from dashboard import scenario as sc
+from dashboard.scenario import model as sc
 
 REGISTRY = sc.load_registry()
 LIVING_INCOME = 193.0  # the demo's reference value (dashboard/registry/reference_values.toml)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import scenario_charts
+from dashboard.scenario import charts as scenario_charts
 
 NAMES = {"baseline": "Without", "scenario": "With", "measured": "Measured",
          "interval": "90% interval"}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import screening_rules as rules
-from dashboard.screening_rules import ScreeningConfigError, ScreeningData
+from dashboard.screening import rules
+from dashboard.screening.rules import ScreeningConfigError, ScreeningData
 
 AS_OF = dt.date(2026, 10, 31)
 
@@ -173,6 +173,7 @@ def test_income_falling_needs_a_large_and_unlikely_fall():
 
 def test_income_falling_evidence_and_welch_p_value():
     import math
+
     from scipy import stats
     found = rules.IncomeFalling(min_drop=0.2, max_p_value=0.1, min_households=5).check(
         screening_data(survey=rounds(5.0 + math.log(0.7))), AS_OF)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import supply
+from dashboard.indicators import supply
 
 BY_BUYER_MONTH = pd.DataFrame({
     "month": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-02-01"]),

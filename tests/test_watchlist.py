@@ -7,14 +7,15 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-
 import screening_fixture
-from dashboard import data, i18n, screening_rules, watchlist
-from dashboard.screening_rules import ScreeningData
 from test_screening_rules import incident, screening_data, visits
 
+from dashboard import data, i18n
+from dashboard.screening import rules, watchlist
+from dashboard.screening.rules import ScreeningData
+
 AS_OF = dt.date(2026, 10, 31)
-CONFIG = screening_rules.load_config()
+CONFIG = rules.load_config()
 
 
 def fetch(name: str, **params) -> pd.DataFrame:
@@ -168,10 +169,10 @@ def test_the_small_site_high_by_chance_is_not_flagged_nor_ranked_above(planted):
 
 
 def test_shrinkage_ranks_the_chance_site_below_the_planted_one_even_when_eligible(planted):
-    from dashboard import screening
-    counts = screening_rules.children_seen_counts(
+    from dashboard.screening import statistics
+    counts = rules.children_seen_counts(
         watchlist.load_data(fetch, screening_fixture.AS_OF, 365), screening_fixture.AS_OF, 12)
-    result = screening.assess("rate", counts, direction="lower_is_better", min_n=0,
+    result = statistics.assess("rate", counts, direction="lower_is_better", min_n=0,
                               multiplier=1000).sites.set_index("site_id")
     chance, planted_site = screening_fixture.CHANCE, screening_fixture.PLANTED
     assert result.at[chance, "value"] > result.at[planted_site, "value"]
@@ -193,6 +194,7 @@ def test_the_screening_reads_only_data_up_to_the_evaluation_date(use_db, fixture
 @pytest.fixture(scope="module")
 def demo_screening(demo_db):
     import os
+
     from dashboard import db
     previous = os.environ.get("FCA_DB")
     os.environ["FCA_DB"] = str(demo_db)

@@ -12,8 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from dashboard import maps
-from dashboard.screening import Assessment
+from dashboard.screening.statistics import Assessment
+from dashboard.sites import maps
 
 VERMILLION, ORANGE, SKY_BLUE, GREEN, GREY, BLACK = (
     "#D55E00", "#E69F00", "#56B4E9", "#009E73", "#999999", "#000000")
@@ -78,7 +78,7 @@ def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
 
 
 def flag_points(table: pd.DataFrame) -> pd.DataFrame:
-    """The flagged sites as points for the sites map's builder (dashboard.maps): coordinates
+    """The flagged sites as points for the sites map's builder (dashboard.sites.maps): coordinates
     rounded to about 100 m, coloured and sized by severity, the tooltip's lines filled with the
     province, the severity and the flags."""
     return pd.DataFrame({

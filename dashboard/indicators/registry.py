@@ -13,7 +13,7 @@ Fields of an ``[[indicator]]`` entry:
   ``source`` and ``caveats``: each in English and French (``name_en``, ``name_fr``...).
 - ``unit``: a code translated in ``locales/*/indicators.toml`` (``indicators.unit.<code>``).
 - ``direction``: higher_is_better | lower_is_better.
-- ``kind``: how periods combine (dashboard.indicators): count, amount (flows that add up),
+- ``kind``: how periods combine (dashboard.indicators.statistics): count, amount (flows that add up),
   stock (a level at the end of a period: the latest stands), share, ratio, rate_per_1000
   (sum of numerators over sum of denominators), mean, median (the latest period stands).
 - ``periodicity``: periodic (a value per reporting window) | cumulative ("to date").
@@ -38,7 +38,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-REGISTRY_TOML = Path(__file__).parent / "registry" / "indicators.toml"
+REGISTRY_TOML = Path(__file__).parents[1] / "registry" / "indicators.toml"
 LANGUAGES = ("en", "fr")
 TEXT_FIELDS = ("name", "definition", "formula", "numerator", "source", "caveats")
 RATIO_KINDS = frozenset({"share", "ratio", "rate_per_1000"})

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import indicators
-from dashboard.indicators import Point
+from dashboard.indicators import statistics
+from dashboard.indicators.statistics import Point
 
 OBJECTIVES = ("fair_cobalt", "child_labour", "income", "safety", "gender")
 # the filters every indicator query takes, and the ones only some take (registry
@@ -120,9 +120,9 @@ def split_groups(spec: Spec, dimension: str | None, provinces: list[str],
 
 def reporting(series: pd.DataFrame, spec: Spec, start: dt.date) -> pd.DataFrame:
     """The values a reader sees from ``start``, with their 95% interval (``low``, ``high``)."""
-    frame = indicators.reporting_series(series, spec.kind, spec.periodicity, spec.grain)
-    frame = indicators.full_windows(frame, spec.kind, spec.grain, spec.periodicity)
-    frame = indicators.with_interval(frame, spec.interval)
+    frame = statistics.reporting_series(series, spec.kind, spec.periodicity, spec.grain)
+    frame = statistics.full_windows(frame, spec.kind, spec.grain, spec.periodicity)
+    frame = statistics.with_interval(frame, spec.interval)
     return frame[frame["period"] >= pd.Timestamp(start)].reset_index(drop=True)
 
 
@@ -147,32 +147,32 @@ class Headline:
     high: float | None
     months: int | None            # months behind a monthly value (12 for a full window)
     change: float | None          # value - baseline
-    assessment: indicators.Assessment | None
+    assessment: statistics.Assessment | None
     target: Point | None          # the next target due
     progress: float | None        # (value - baseline) / (target - baseline)
 
 
 def headline(frame: pd.DataFrame, spec: Spec, end: dt.date) -> Headline:
     """The headline of a reporting frame (see ``reporting``) on the last day ``end``."""
-    row = indicators.value_at(frame, end)
+    row = statistics.value_at(frame, end)
     if row is None:
         return Headline(None, None, 0, None, None, None, None, None, None,
-                        indicators.assess(None, spec.baseline, list(spec.targets),
+                        statistics.assess(None, spec.baseline, list(spec.targets),
                                           spec.direction, end), None, None)
     value = float(row["value"])
     day = as_at(row["period"], spec.grain)
     base = spec.baseline.value if spec.baseline else None
-    target = indicators.next_target(list(spec.targets), day)
+    target = statistics.next_target(list(spec.targets), day)
     return Headline(
         value=value, day=day, n=int(row["n"]),
         numerator=_number(row.get("numerator")), denominator=_number(row.get("denominator")),
         low=_number(row.get("low")), high=_number(row.get("high")),
         months=int(row["months"]) if "months" in row else None,
         change=None if base is None else value - base,
-        assessment=indicators.assess(value, spec.baseline, list(spec.targets),
+        assessment=statistics.assess(value, spec.baseline, list(spec.targets),
                                      spec.direction, day),
         target=target,
-        progress=indicators.progress(value, base, target.value if target else None),
+        progress=statistics.progress(value, base, target.value if target else None),
     )
 
 
@@ -223,7 +223,7 @@ def _reference_rows(spec: Spec, start: dt.date, end: dt.date) -> list[pd.DataFra
     visible = [t for t in spec.targets if t.day >= start]
     if visible:
         rows.append(_points("target", visible))
-    path = indicators.target_path(spec.baseline, list(spec.targets))
+    path = statistics.target_path(spec.baseline, list(spec.targets))
     clipped = _clip_path(path, start, right)
     if clipped:
         rows.append(_points("target_path", clipped))
@@ -236,8 +236,8 @@ def _clip_path(path: list[Point], start: dt.date, end: dt.date) -> list[Point]:
         return []
     first = max(start, path[0].day)
     inside = [p for p in path if first < p.day < end]
-    return [Point(first, indicators.path_value(path, first)), *inside,
-            Point(end, indicators.path_value(path, end))]
+    return [Point(first, statistics.path_value(path, first)), *inside,
+            Point(end, statistics.path_value(path, end))]
 
 
 def _points(series: str, points: list[Point]) -> pd.DataFrame:
@@ -249,9 +249,9 @@ def _points(series: str, points: list[Point]) -> pd.DataFrame:
 def monthly_values(series: pd.DataFrame, spec: Spec, start: dt.date) -> pd.DataFrame | None:
     """The month-by-month values behind a 12-month ratio line (None where not meaningful)."""
     if spec.grain != "month" or spec.periodicity != "periodic" or \
-            spec.kind not in indicators.RATIOS:
+            spec.kind not in statistics.RATIOS:
         return None
-    frame = series[indicators.SERIES_COLUMNS].copy()
+    frame = series[statistics.SERIES_COLUMNS].copy()
     frame["period"] = pd.to_datetime(frame["period"])
     return frame[frame["period"] >= pd.Timestamp(start)].reset_index(drop=True)
 

@@ -7,8 +7,9 @@ raw numbers stand next to it, so ``status_lines`` always gives both.
 
 from __future__ import annotations
 
-from dashboard import i18n, indicators
-from dashboard.indicator_views import Headline, Spec
+from dashboard import i18n
+from dashboard.indicators import statistics
+from dashboard.indicators.views import Headline, Spec
 
 STATUS_COLOURS = {"on_track": "green", "at_risk": "orange", "off_track": "red",
                   "no_target": "gray", "no_data": "gray"}
@@ -22,7 +23,7 @@ def t(language: str, key: str, **values) -> str:
 
 
 def value(number: float | None, spec: Spec, language: str) -> str:
-    return indicators.format_value(number, spec.kind, spec.unit, language)
+    return statistics.format_value(number, spec.kind, spec.unit, language)
 
 
 def unit(spec: Spec, language: str) -> str:
@@ -73,8 +74,8 @@ def group_label(dimension: str | None, group: str, language: str) -> str:
 def status_rule(language: str) -> str:
     """The status rule as the reader sees it, with the thresholds the code applies."""
     return t(language, "indicators.rule.short",
-             on_track=i18n.percent(indicators.ON_TRACK_FROM, language),
-             at_risk=i18n.percent(indicators.AT_RISK_FROM, language))
+             on_track=i18n.percent(statistics.ON_TRACK_FROM, language),
+             at_risk=i18n.percent(statistics.AT_RISK_FROM, language))
 
 
 def status_label(status: str, language: str) -> str:
@@ -99,7 +100,7 @@ def status_lines(spec: Spec, headline: Headline, language: str) -> list[str]:
 
 
 def _raw_line(spec: Spec, headline: Headline, language: str) -> str | None:
-    if spec.kind in indicators.RATIOS or (spec.kind == "mean" and headline.denominator):
+    if spec.kind in statistics.RATIOS or (spec.kind == "mean" and headline.denominator):
         if headline.numerator is None or headline.denominator is None:
             return None
         return t(language, "trends.raw_line", numerator=raw(headline.numerator, language),
@@ -132,7 +133,7 @@ def _baseline_lines(spec: Spec, headline: Headline, language: str) -> list[str]:
 def progress_line(spec: Spec, actual: float, baseline: float, target: float,
                   language: str) -> str:
     """Progress with its formula and the numbers put into it."""
-    share = indicators.progress(actual, baseline, target)
+    share = statistics.progress(actual, baseline, target)
     if share is None:
         return t(language, "trends.progress_not_computable")
     return t(language, "trends.progress_line", actual=value(actual, spec, language),

@@ -39,7 +39,7 @@ def trend(data: pd.DataFrame, *, title: str | None, y_title: str, kind: str, uni
           interval_label: str, bands: bool, language: str = "en") -> go.Figure:
     """Actual values against baseline, target path and targets.
 
-    ``data`` is ``indicator_views.chart_data``, its groups already named for the reader
+    ``data`` is ``views.chart_data``, its groups already named for the reader
     (each group is one actual line). ``labels`` names the other series (monthly, baseline,
     target, target_path) and ``interval_label`` the 95% interval.
     Intervals are drawn as a shaded band (``bands``, for monthly values) or as error bars

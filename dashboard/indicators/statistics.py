@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import i18n, intervals
+from dashboard import i18n
+from dashboard.indicators import intervals
 
 ADDITIVE = frozenset({"count", "amount"})
 RATIOS = {"share": 1.0, "ratio": 1.0, "rate_per_1000": 1000.0}

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import i18n, screening
-from dashboard.screening_rules import Config, ScreeningData, load_config
+from dashboard import i18n
+from dashboard.screening import statistics
+from dashboard.screening.rules import Config, ScreeningData, load_config
 
 QUERIES = {
     "sites": "screening_sites",
@@ -59,7 +60,7 @@ class Evaluation:
 
     as_of: dt.date
     flags: pd.DataFrame
-    assessments: dict[str, screening.Assessment]
+    assessments: dict[str, statistics.Assessment]
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def evaluate(data: ScreeningData, as_of: dt.date, config: Config) -> Evaluation:
     assessments = {}
     for check, (entry, spec) in config.measures.items():
         counts = spec.count(data, as_of, entry.window_months)
-        assessment = screening.assess(
+        assessment = statistics.assess(
             spec.kind, counts, direction=spec.direction, min_n=entry.min_n,
             multiplier=spec.multiplier, trim=config.settings.winsorise,
             interval=config.settings.interval)
@@ -96,7 +97,7 @@ def evaluate(data: ScreeningData, as_of: dt.date, config: Config) -> Evaluation:
     return Evaluation(as_of, flags.reindex(columns=FLAG_COLUMNS), assessments)
 
 
-def _measure_findings(assessment: screening.Assessment, window_months: int) -> pd.DataFrame:
+def _measure_findings(assessment: statistics.Assessment, window_months: int) -> pd.DataFrame:
     flagged = assessment.sites[assessment.sites["flagged"]]
     worse_limit = ("limit_998_high" if assessment.direction == "lower_is_better"
                    else "limit_998_low")
@@ -284,7 +285,7 @@ def counts(result: Screening, province: str | None = None,
                             else None))
 
 
-def measure_table(assessment: screening.Assessment, sites: pd.DataFrame,
+def measure_table(assessment: statistics.Assessment, sites: pd.DataFrame,
                   province: str | None = None, site_id: str | None = None) -> pd.DataFrame:
     """A measure's sites for reading: ranked ones first by rank, then the others by value.
 

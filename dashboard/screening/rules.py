@@ -23,7 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
 from scipy import stats
 
-RULES_TOML = Path(__file__).parent / "registry" / "screening_rules.toml"
+RULES_TOML = Path(__file__).parents[1] / "registry" / "screening_rules.toml"
 LANGUAGES = ("en", "fr")
 FINDING_COLUMNS = ["site_id", "since", "evidence"]
 # computed ratios are compared with thresholds up to rounding: 0.5 - 0.4 is a drop of 0.1

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-ASSUMPTIONS_FILE = Path(__file__).parent / "registry" / "scenario_assumptions.toml"
+ASSUMPTIONS_FILE = Path(__file__).parents[1] / "registry" / "scenario_assumptions.toml"
 
 # Workstreams that receive a share of the budget; "management" is the overhead assumption.
 WORKSTREAMS = ("child_labour", "education", "livelihoods", "safety", "formalisation")

@@ -33,7 +33,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import i18n
 
-COUNTRIES_FILE = Path(__file__).parent / "geodata" / "countries.geojson"
+COUNTRIES_FILE = Path(__file__).parents[1] / "geodata" / "countries.geojson"
 STATUS_COLOURS = {"programme": [0, 114, 178], "comparison": [230, 159, 0]}
 GOOD_TO_BAD = ([44, 123, 182], [171, 217, 233], [253, 174, 97], [215, 25, 28])
 NO_DATA = [160, 160, 160]

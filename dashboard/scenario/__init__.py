@@ -1,0 +1,1 @@
+"""Funding scenarios: what added money would do (assumptions, baseline, model, charts)."""

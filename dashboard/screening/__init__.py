@@ -1,0 +1,1 @@
+"""Problem sites: the screening rules, funnel limits and shrinkage, the watchlist and its charts."""

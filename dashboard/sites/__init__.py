@@ -1,0 +1,1 @@
+"""Sites: the map (pydeck decks and their layers) and the site profile."""
