@@ -12,6 +12,7 @@ run: $(VENV)/.runtime $(FCA_DB)
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
 
 test: $(VENV)/.dev chromium
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # (Re)build the demo database; the app picks up the new file without a restart.

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks.timing import timed
 from dashboard import db
 from dashboard.build import write_database
 from dashboard.demo import generate
-from benchmarks.timing import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 FILTERS = {"province": None, "site_id": None, "start": dt.date(2020, 1, 1),

@@ -25,7 +25,8 @@ def trend(series: pd.DataFrame, title: str, y_title: str, *, group: str | None =
             x=rows["period"], y=rows["value"], name=str(name) if name is not None else y_title,
             mode="lines+markers", marker=dict(size=5), line=dict(color=PALETTE[index % 8]),
             customdata=rows[["n"]].to_numpy(),
-            hovertemplate=f"%{{y:{y_format}}} ({n_label} %{{customdata[0]:,}})<extra>%{{fullData.name}}</extra>",
+            hovertemplate=(f"%{{y:{y_format}}} ({n_label} %{{customdata[0]:,}})"
+                           "<extra>%{fullData.name}</extra>"),
         ))
     figure.update_layout(title=title, yaxis_title=y_title, showlegend=group is not None, **LAYOUT)
     return figure

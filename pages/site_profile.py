@@ -133,6 +133,12 @@ def other_permits_text(permits: pd.DataFrame) -> str | None:
                      f"{row.status or '–'})" for row in others.itertuples())
 
 
+def trend_series(spec, load_from, start, province, site_id, scope):
+    params = views.query_parameters(
+        spec, {"province": province, "site_id": site_id, "end": filters.end}, load_from, scope)
+    return views.reporting(ui.load(spec.query, **params), spec, start)
+
+
 def trends(site) -> None:
     enrolled = site.programme_status == "programme"
     st.subheader(t("site_profile.trends_title" if enrolled
@@ -145,15 +151,8 @@ def trends(site) -> None:
     for index, item in enumerate(items.itertuples()):
         spec = views.spec_from_row(item)
         load_from = statistics.load_start(spec.periodicity, spec.grain, start, first_month)
-
-        def series(province, site_id, scope):
-            params = views.query_parameters(
-                spec, {"province": province, "site_id": site_id, "end": filters.end},
-                load_from, scope)
-            return views.reporting(ui.load(spec.query, **params), spec, start)
-
-        own = series(None, site.site_id, "all")
-        peers = series(site.province, None, "comparison")
+        own = trend_series(spec, load_from, start, None, site.site_id, "all")
+        peers = trend_series(spec, load_from, start, site.province, None, "comparison")
         figure = profile.trend_figure(
             own, peers, kind=spec.kind, site_label=site.name, comparison_label=comparison,
             n_label=t("common.n"), enrolled_on=site.enrolled_on,

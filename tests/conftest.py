@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 import streamlit as st
+from support import ROOT, build_demo
 
 from dashboard import db
-from support import ROOT, build_demo
 
 
 @pytest.fixture(scope="session")

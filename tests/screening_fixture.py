@@ -56,7 +56,8 @@ def _visits(sites: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
             if site.site_id == CHANCE:
                 children = CHANCE_CHILDREN[index - (len(months) - 12)] if recent else 0
             pits = max(1, site.workers // 6)
-            rows.append({"site_id": site.site_id, "visited_on": (month + pd.Timedelta(days=9)).date(),
+            rows.append({"site_id": site.site_id,
+                         "visited_on": (month + pd.Timedelta(days=9)).date(),
                          "workers": site.workers, "women": site.workers // 5,
                          "children_under_15": children, "children_15_17": 0,
                          "active_pits": pits, "covered_pits": pits // 2,

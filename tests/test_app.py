@@ -6,7 +6,6 @@ import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from support import APP, PAGES, ROOT
 
 

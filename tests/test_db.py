@@ -7,6 +7,7 @@ import os
 import shutil
 import threading
 
+import duckdb
 import pytest
 
 from dashboard import db
@@ -86,7 +87,7 @@ def test_a_failed_build_leaves_the_old_database_as_it_was(small_db, tmp_path):
     def fail(con):
         con.execute("INSERT INTO sites (site_id) VALUES ('half an import')")
 
-    with pytest.raises(Exception):
+    with pytest.raises(duckdb.Error):
         write_database(live, fail)
     assert live.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["live.duckdb"]

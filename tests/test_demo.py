@@ -7,8 +7,8 @@ import hashlib
 
 import duckdb
 import pytest
-
 from support import FIXTURE_UNTIL, build_demo
+
 from dashboard.build import SCHEMA_SQL, write_database
 from dashboard.demo import generate
 
@@ -100,7 +100,8 @@ def test_programme_sites_improve_after_enrolment(read):
     (before, after), = read("""
         SELECT 1000 * sum(children_under_15_seen) FILTER (WHERE m.month < s.enrolled_on)
                     / sum(workers_seen) FILTER (WHERE m.month < s.enrolled_on),
-               1000 * sum(children_under_15_seen) FILTER (WHERE m.month >= s.enrolled_on + INTERVAL 2 YEAR)
+               1000 * sum(children_under_15_seen)
+                   FILTER (WHERE m.month >= s.enrolled_on + INTERVAL 2 YEAR)
                     / sum(workers_seen) FILTER (WHERE m.month >= s.enrolled_on + INTERVAL 2 YEAR)
         FROM site_month m JOIN sites s USING (site_id)
         WHERE s.programme_status = 'programme'""")
@@ -144,7 +145,8 @@ def test_credits_never_exceed_the_fair_cobalt_sold(read):
         JOIN fair f ON f.site_id = c.site_id AND f.q = date_trunc('quarter', c.issued_on)
         WHERE c.cobalt_tonnes > f.t""")
     assert over[0][0] == 0
-    assert read("SELECT count(*) FROM cobalt_credits WHERE abs(usd - 5000 * cobalt_tonnes) > 0.01")[0][0] == 0
+    off = "SELECT count(*) FROM cobalt_credits WHERE abs(usd - 5000 * cobalt_tonnes) > 0.01"
+    assert read(off)[0][0] == 0
 
 
 def test_milestones_are_reached_by_programme_sites_only_after_enrolment(read):

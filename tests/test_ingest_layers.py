@@ -17,13 +17,14 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from gis_fixtures import boundaries_frame, permits_frame
 
 from dashboard import build, db
 from dashboard.ingest import joins
 from dashboard.ingest.__main__ import main
 from dashboard.ingest.layers import LayerError, read_layer
 from dashboard.ingest.store import import_layer
-from gis_fixtures import boundaries_frame, permits_frame
+
 
 def write(frame: gpd.GeoDataFrame, path: Path, **options) -> Path:
     frame.to_file(path, **options)

@@ -195,8 +195,9 @@ def test_ramp_up_and_decay_by_hand():
 
 
 def test_education_by_hand():
-    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, children_working=100, children_5_17=1000,
-                           children_in_school=800)
+    baseline = sc.Baseline(
+        living_income_usd=LIVING_INCOME, sites=1, children_working=100, children_5_17=1000,
+        children_in_school=800)
     drawn = point_draws(education__cost=50, education__effect=0.8,
                         education__work_effect=0.2)
     result = sc.project(only("education", 5_000), baseline, drawn, horizon=1)
@@ -209,8 +210,10 @@ def test_education_by_hand():
 
 def test_livelihoods_by_hand():
     edges, below = uniform_incomes(150, 250, 1000)
-    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, households=1000, households_above_living_income=570,
-                           income_usd=200 * 1000, income_edges=edges, income_below=below)
+    baseline = sc.Baseline(
+        living_income_usd=LIVING_INCOME, sites=1, households=1000,
+        households_above_living_income=570, income_usd=200 * 1000, income_edges=edges,
+        income_below=below)
     drawn = point_draws(livelihoods__cost=20, livelihoods__effect=10.0)
     result = sc.project(only("livelihoods", 2_000), baseline, drawn, horizon=1)
     enrolled = 1000 * (1 - math.exp(-0.1))  # 100 units, pool of 1,000: 95.163 households
@@ -223,7 +226,8 @@ def test_livelihoods_by_hand():
 
 
 def test_safety_by_hand():
-    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, active_pits=100, uncovered_pits=50, incidents=20)
+    baseline = sc.Baseline(
+        living_income_usd=LIVING_INCOME, sites=1, active_pits=100, uncovered_pits=50, incidents=20)
     drawn = point_draws(safety__cost=1_000, safety__effect=0.5)
     result = sc.project(only("safety", 10_000), baseline, drawn, horizon=2)
     safe = 50 * (1 - math.exp(-0.2))  # 10 pits' worth of money, 50 uncovered: 9.063
@@ -234,8 +238,9 @@ def test_safety_by_hand():
 
 
 def test_formalisation_credits_and_their_reinvestment_by_hand():
-    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=5, cobalt_tonnes=100, fair_cobalt_tonnes=20,
-                           unformalised_sites=4, unformalised_tonnes=40)
+    baseline = sc.Baseline(
+        living_income_usd=LIVING_INCOME, sites=5, cobalt_tonnes=100, fair_cobalt_tonnes=20,
+        unformalised_sites=4, unformalised_tonnes=40)
     drawn = point_draws(formalisation__cost=50_000, formalisation__effect=0.5,
                         credits__uptake=0.2, credits__reinvested=0.5)
     result = sc.project(only("formalisation", 100_000), baseline, drawn, horizon=2)
@@ -258,10 +263,11 @@ def test_overhead_is_taken_from_every_dollar():
 
 def test_the_baseline_continues_the_trend():
     edges, below = uniform_incomes(100, 300, 1000)
-    baseline = sc.Baseline(living_income_usd=LIVING_INCOME, sites=1, children_working=100, households=1000,
-                           households_above_living_income=535, income_usd=200_000,
-                           cobalt_tonnes=100, fair_cobalt_tonnes=40, incidents=10,
-                           income_edges=edges, income_below=below)
+    baseline = sc.Baseline(
+        living_income_usd=LIVING_INCOME, sites=1, children_working=100, households=1000,
+        households_above_living_income=535, income_usd=200_000,
+        cobalt_tonnes=100, fair_cobalt_tonnes=40, incidents=10,
+        income_edges=edges, income_below=below)
     drawn = point_draws(baseline__children_trend=-0.1, baseline__fair_share_trend=0.05,
                         baseline__income_trend=0.1, credits__uptake=0.1)
     result = sc.project(only("safety", 0), baseline, drawn, horizon=2)
@@ -310,7 +316,7 @@ def test_cost_per_outcome_is_spending_over_outcome():
 
 def demo_baseline() -> sc.Baseline:
     edges, below = uniform_incomes(40, 600, 1000)
-    return sc.Baseline(living_income_usd=LIVING_INCOME, 
+    return sc.Baseline(living_income_usd=LIVING_INCOME,
         sites=16, workers=27_000, children_working=3_800, children_5_17=49_000,
         children_in_school=38_600, households=21_500, households_in_vsla=10_000,
         households_above_living_income=12_800, income_usd=5_500_000, active_pits=4_600,

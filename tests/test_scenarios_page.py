@@ -9,7 +9,6 @@ import json
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from support import APP, ROOT
 
 PAGE = str(ROOT / "pages" / "scenarios.py")

@@ -286,17 +286,20 @@ def write_rules(tmp_path: Path, change) -> Path:
 
 @pytest.mark.parametrize("change, message", [
     (lambda t: t.replace("window_days = 90", "window_days = -3"),
-     r"rule 'fatal_incident' \(#1\): parameters.window_days: value -3: Input should be greater than 0"),
+     r"rule 'fatal_incident' \(#1\): parameters.window_days: value -3: "
+     r"Input should be greater than 0"),
     (lambda t: t.replace('id = "deep_pits"', 'id = "deep_pit"'),
      r"rule 'deep_pit' \(#6\): unknown check 'deep_pit'; known checks: fatal_incident"),
     (lambda t: t.replace('severity = "low"', 'severity = "urgent"', 1),
-     r"rule 'children_rising' \(#3\): field severity: value 'urgent' is not one of the severities high, medium, low"),
+     r"rule 'children_rising' \(#3\): field severity: value 'urgent' "
+     r"is not one of the severities high, medium, low"),
     (lambda t: t.replace("{window_days} days", "{window} days", 1),
      r"rule 'fatal_incident' \(#1\): field name_en: value .* uses \{window\}"),
     (lambda t: t.replace("{fatalities} dead", "{deaths} dead", 1),
      r"field reason_en: value .* uses \{deaths\}, which this rule does not provide"),
     (lambda t: t.replace("min_children = 3, min_per", "min_children = 3, colour = 2, min_per", 1),
-     r"rule 'children_last_visit' \(#2\): parameters.colour: value 2: Extra inputs are not permitted"),
+     r"rule 'children_last_visit' \(#2\): parameters.colour: value 2: "
+     r"Extra inputs are not permitted"),
     (lambda t: t.replace("min_n = 30\n", "min_n = -1\n"),
      r"measure 'child_labour_share' \(#1\), field min_n: value -1"),
     (lambda t: t.replace('name_fr = "Élevée"\n', ""),

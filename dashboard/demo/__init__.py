@@ -13,9 +13,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from dashboard.demo import milestones
+from dashboard.demo import milestones, programme
 from dashboard.demo import panel as panel_model
-from dashboard.demo import programme
 from dashboard.demo.config import (
     CREDIT_USD_PER_TONNE,
     CREDITS_START,

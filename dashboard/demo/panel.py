@@ -47,7 +47,8 @@ def site_month_panel(sites: pd.DataFrame, start: dt.date, until: dt.date) -> pd.
     effect = np.where(since_enrol >= 0,
                       panel["z_efficacy"] * (1 - np.exp(-since_enrol / panel["z_tau_months"])), 0.0)
     lagged = np.where(since_enrol >= 6,
-                      panel["z_efficacy"] * (1 - np.exp(-(since_enrol - 6) / panel["z_tau_months"])),
+                      panel["z_efficacy"]
+                      * (1 - np.exp(-(since_enrol - 6) / panel["z_tau_months"])),
                       0.0)
     worse_since = _months_between(panel["month"], pd.to_datetime(panel["z_worsening_from"]))
     worsening = np.clip(worse_since.fillna(-1) / 4.0, 0, 1)
@@ -138,7 +139,8 @@ def incidents(panel: pd.DataFrame, until: dt.date, rng: np.random.Generator) -> 
     table = pd.DataFrame(
         {
             "site_id": rows["site_id"],
-            "occurred_on": (rows["month"] + pd.to_timedelta(rng.integers(0, 28, n), unit="D")).dt.date,
+            "occurred_on": (rows["month"]
+                            + pd.to_timedelta(rng.integers(0, 28, n), unit="D")).dt.date,
             "kind": rng.choice(INCIDENT_KINDS, n, p=INCIDENT_KIND_P),
             "fatalities": np.where(fatal, 1 + rng.poisson(0.3, n), 0),
             "injuries": rng.poisson(0.8, n) + np.where(fatal, 0, 1),
@@ -175,7 +177,8 @@ def child_cases(panel: pd.DataFrame, until: dt.date, rng: np.random.Generator) -
     age = rng.choice(AGE_BANDS, n, p=(0.25, 0.35, 0.40))
     slow = rows["z_slow_cases"].to_numpy(bool)
     started = identified + pd.to_timedelta(rng.exponential(25, n).round(), unit="D")
-    duration = rng.lognormal(np.log(np.where(slow, 2.2, 1.0) * CASE_RESOLUTION_MEDIAN_DAYS), 0.45, n)
+    median_days = np.where(slow, 2.2, 1.0) * CASE_RESOLUTION_MEDIAN_DAYS
+    duration = rng.lognormal(np.log(median_days), 0.45, n)
     outcome = rng.random(n)
     resolves = outcome < np.where(slow, 0.45, 0.82)
     lost = ~resolves & (outcome < np.where(slow, 0.5, 0.88))

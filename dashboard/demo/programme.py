@@ -50,7 +50,8 @@ def site_round_plan(panel: pd.DataFrame, rounds: pd.DataFrame, scale: Scale,
     plan["site_index"] = plan["site_id"].str[4:].astype(int)
     plan["round_index"] = plan["round_id"].rank(method="dense").astype(int)
     return plan[["site_id", "site_index", "round_id", "round_index", "fielded_from",
-                 "n_households", "pool", "weight", "fx", "income_median", "nonmining", "vsla", "school",
+                 "n_households", "pool", "weight", "fx", "income_median", "nonmining", "vsla",
+                 "school",
                  "child_mining", "food", "effect"]]
 
 

@@ -177,7 +177,8 @@ def _generated_sites(count: int, offset: int, rng: np.random.Generator) -> pd.Da
             "lat": lat,
             "lon": lon,
             "site_type": rng.choice(["ZEA", "concession", "other"], count, p=[0.2, 0.6, 0.2]),
-            "z_workers": np.clip(rng.lognormal(np.log(300), 1.1, count), 10, 12_000).round().astype(int),
+            "z_workers": np.clip(rng.lognormal(np.log(300), 1.1, count), 10, 12_000)
+                           .round().astype(int),
             "enrolled_on": enrolled,
             "z_worsening_from": [dt.date(2025, 6, 1) if w else None for w in worsening],
             "z_visits_stop": [None] * count,

@@ -1,1 +1,1 @@
-"""Indicators: the registry, their statistics (values, intervals, status), views, text and charts."""
+"""Indicators: the registry, their statistics (values, intervals, status), views, text, charts."""

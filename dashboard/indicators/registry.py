@@ -13,7 +13,8 @@ Fields of an ``[[indicator]]`` entry:
   ``source`` and ``caveats``: each in English and French (``name_en``, ``name_fr``...).
 - ``unit``: a code translated in ``locales/*/indicators.toml`` (``indicators.unit.<code>``).
 - ``direction``: higher_is_better | lower_is_better.
-- ``kind``: how periods combine (dashboard.indicators.statistics): count, amount (flows that add up),
+- ``kind``: how periods combine (dashboard.indicators.statistics): count, amount (flows that
+  add up),
   stock (a level at the end of a period: the latest stands), share, ratio, rate_per_1000
   (sum of numerators over sum of denominators), mean, median (the latest period stands).
 - ``periodicity``: periodic (a value per reporting window) | cumulative ("to date").

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import string
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -370,10 +371,12 @@ class FairShareDropping(Rule):
         for site_id in dropped:
             rows.append({"site_id": site_id, "since": _date(since.get(site_id)),
                          "evidence": {"recent_share": float(recent[site_id]),
-                                      "recent_tonnes": float(both.at[site_id, "cobalt_tonnes_recent"]),
+                                      "recent_tonnes":
+                                          float(both.at[site_id, "cobalt_tonnes_recent"]),
                                       "recent_months": self.recent_months,
                                       "reference_share": float(reference[site_id]),
-                                      "reference_tonnes": float(both.at[site_id, "cobalt_tonnes_reference"]),
+                                      "reference_tonnes":
+                                          float(both.at[site_id, "cobalt_tonnes_reference"]),
                                       "reference_months": self.reference_months}})
         return _findings(rows)
 
@@ -595,7 +598,8 @@ def _describe(path: Path, error: ValidationError, raw: dict) -> str:
     for problem in error.errors():
         location = problem["loc"]
         where = ".".join(str(part) for part in location)
-        if len(location) >= 2 and location[0] in ("rule", "measure") and isinstance(location[1], int):
+        if (len(location) >= 2 and location[0] in ("rule", "measure")
+                and isinstance(location[1], int)):
             items = raw.get(location[0], [])
             item_id = items[location[1]].get("id", "?") if location[1] < len(items) else "?"
             where = (f"{location[0]} '{item_id}' (#{location[1] + 1}), field "

@@ -202,7 +202,8 @@ def transformed(kind: str, events, n, target: float) -> tuple[np.ndarray, np.nda
     _check_kind(kind)
     events, n = np.asarray(events, dtype=float), np.asarray(n, dtype=float)
     if kind == "proportion":
-        return np.arcsin(np.sqrt(events / n)), 1 / (2 * np.sqrt(n)), float(np.arcsin(np.sqrt(target)))
+        centre = float(np.arcsin(np.sqrt(target)))
+        return np.arcsin(np.sqrt(events / n)), 1 / (2 * np.sqrt(n)), centre
     expected = target * n
     return np.sqrt(events / expected), 1 / (2 * np.sqrt(expected)), 1.0
 
@@ -485,7 +486,8 @@ def assess(kind: str, counts: pd.DataFrame, *, direction: str, min_n: float,
     """
     _check_kind(kind)
     if direction not in DIRECTIONS:
-        raise ValueError(f"Unknown direction '{direction}': expected one of {', '.join(DIRECTIONS)}")
+        raise ValueError(f"Unknown direction '{direction}': "
+                         f"expected one of {', '.join(DIRECTIONS)}")
     data = counts.loc[counts["n"] > 0, ["site_id", "events", "n"]].reset_index(drop=True)
     events, n = data["events"].to_numpy(float), data["n"].to_numpy(float)
     if len(data) == 0 or events.sum() == 0:
@@ -533,5 +535,6 @@ def _empty_assessment(kind, direction, multiplier, min_n, data) -> Assessment:
     sites = data.reindex(columns=[*data.columns, *columns])
     sites["flagged"] = False
     sites["ranked"] = False
-    return Assessment(kind, direction, multiplier, float("nan"), Overdispersion(1.0, 0.0, len(data)),
+    no_spread = Overdispersion(1.0, 0.0, len(data))
+    return Assessment(kind, direction, multiplier, float("nan"), no_spread,
                       (float("nan"), float("nan")), min_n, sites, pd.DataFrame())

@@ -46,7 +46,8 @@ TRENDS = {"new": "↑", "worse": "↗", "same": "→", "better": "↘", "unknown
 SEVERITY_MARKS = {"high": "●●●", "medium": "●●○", "low": "●○○"}
 
 
-def load_data(load: Callable[..., pd.DataFrame], as_of: dt.date, lookback_days: int) -> ScreeningData:
+def load_data(load: Callable[..., pd.DataFrame], as_of: dt.date,
+              lookback_days: int) -> ScreeningData:
     """Run the screening queries for the ``lookback_days`` up to ``as_of``."""
     window = {"start": as_of - dt.timedelta(days=lookback_days), "end": as_of}
     frames = {name: load(query) if name == "sites" else load(query, **window)
@@ -77,7 +78,7 @@ class Screening:
 def evaluate(data: ScreeningData, as_of: dt.date, config: Config) -> Evaluation:
     """Run every rule and measure of ``config`` on ``data`` as of ``as_of``."""
     found = []
-    for check, (entry, rule) in config.rules.items():
+    for check, (_entry, rule) in config.rules.items():
         findings = rule.check(data, as_of)
         found.append(findings.assign(check=check, source="rule"))
     assessments = {}
@@ -373,7 +374,8 @@ def format_value(key: str, value, language: str) -> str:
 
 # -- export ---------------------------------------------------------------------------------
 
-def export_frame(table: pd.DataFrame, language: str, profile_url: Callable[[str], str]) -> pd.DataFrame:
+def export_frame(table: pd.DataFrame, language: str,
+                 profile_url: Callable[[str], str]) -> pd.DataFrame:
     """The list as it is exported: one row per site, flags and reasons joined, headers in the
     reader's language."""
     def header(key: str) -> str:

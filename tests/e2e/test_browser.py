@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
-
 from browser import wait_for_app
+from playwright.sync_api import expect
 
 PAGE_HEADINGS = {
     "": "Overview", "sites_map": "Sites map", "trends": "Objective trends", "supply": "Supply",

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
-
 from browser import wait_for_app
+from playwright.sync_api import expect
 
 
 def test_clicking_a_flagged_funnel_point_links_to_the_site_profile(page, server, screenshot):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from playwright.sync_api import expect
-
 from browser import wait_for_app
+from playwright.sync_api import expect
 
 
 def query(url: str) -> dict[str, list[str]]:

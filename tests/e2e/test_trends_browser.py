@@ -3,13 +3,11 @@ CSV the browser downloads is the chart's data."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pandas as pd
-from playwright.sync_api import expect
-
 from browser import wait_for_app
+from playwright.sync_api import expect
 
 
 def test_split_by_sex_then_download_the_chart_data(page, server, screenshot):
@@ -33,7 +31,7 @@ def test_split_by_sex_then_download_the_chart_data(page, server, screenshot):
     expect(data_view.get_by_test_id("stDataFrame")).to_be_visible()
     with page.expect_download() as download:
         data_view.get_by_test_id("stDownloadButton").get_by_role("button").click()
-    data = pd.read_csv(io.StringIO(open(download.value.path(), encoding="utf-8").read()))
+    data = pd.read_csv(download.value.path(), encoding="utf-8")
     actual = data[data["series"] == "actual"]
     assert set(actual["group"]) == {"Girls", "Boys"}
     assert download.value.suggested_filename == "cases_resolved_sex.csv"
