@@ -123,7 +123,7 @@ def subset_database(sector: Path, out: Path, permits: Path | None) -> Path:
         con.execute("INSERT INTO metadata SELECT * FROM sector.metadata "
                     "WHERE key <> 'schema_version'")
         con.execute("INSERT INTO metadata VALUES ('schema_version', $v)",
-                    {"v": build.SCHEMA_VERSION})
+                    {"v": db.SCHEMA_VERSION})
         con.execute("DETACH sector")
     if permits is not None:
         import_layer(out, permits, "permits", repair=True)
