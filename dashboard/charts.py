@@ -15,23 +15,6 @@ LAYOUT = dict(margin=dict(l=8, r=8, t=48, b=8), hovermode="x unified",
               legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
 
 
-def trend(series: pd.DataFrame, title: str, y_title: str, *, group: str | None = None,
-          y_format: str = ",.1f", n_label: str = "n") -> go.Figure:
-    """Lines of ``value`` over ``period``, one per ``group`` value; hover shows n."""
-    figure = go.Figure()
-    groups = series.groupby(group, sort=True) if group else [(None, series)]
-    for index, (name, rows) in enumerate(groups):
-        figure.add_trace(go.Scatter(
-            x=rows["period"], y=rows["value"], name=str(name) if name is not None else y_title,
-            mode="lines+markers", marker=dict(size=5), line=dict(color=PALETTE[index % 8]),
-            customdata=rows[["n"]].to_numpy(),
-            hovertemplate=(f"%{{y:{y_format}}} ({n_label} %{{customdata[0]:,}})"
-                           "<extra>%{fullData.name}</extra>"),
-        ))
-    figure.update_layout(title=title, yaxis_title=y_title, showlegend=group is not None, **LAYOUT)
-    return figure
-
-
 def stacked_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str,
                  y_title: str, labels: dict[str, str] | None = None) -> go.Figure:
     """Bars of ``y`` by ``x``, stacked by ``color`` (labels translate the color values)."""
