@@ -63,12 +63,13 @@ def test_indicator_queries_return_the_series_contract(use_db, small_db, name):
 
 def test_filters_narrow_the_result(use_db, small_db):
     use_db(small_db)
-    everywhere = db.run("sites_overview", province=None, site_id=None,
-                        start=dt.date(2020, 1, 1), end=dt.date(2022, 6, 30))
-    lualaba = db.run("sites_overview", province="Lualaba", site_id=None,
-                     start=dt.date(2020, 1, 1), end=dt.date(2022, 6, 30))
-    one = db.run("sites_overview", province=None, site_id="FCA-0002",
-                 start=dt.date(2020, 1, 1), end=dt.date(2022, 6, 30))
+    end = dt.date(2022, 6, 30)
+    everywhere = db.run("trend_sites", province=None, site_id=None, programme_status=None,
+                        end=end)
+    lualaba = db.run("trend_sites", province="Lualaba", site_id=None, programme_status=None,
+                     end=end)
+    one = db.run("trend_sites", province=None, site_id="FCA-0002", programme_status=None,
+                 end=end)
     assert len(everywhere) > len(lualaba) > len(one) == 1
 
 
