@@ -113,9 +113,9 @@ def test_concurrent_queries_from_many_threads(use_db, small_db):
     def work():
         try:
             for _ in range(20):
-                db.run("indicator_children_seen_per_1000", province=None, site_id=None,
+                db.run("indicator_visit_rate_per_1000", province=None, site_id=None,
                        programme_status=None, start=dt.date(2020, 1, 1),
-                       end=dt.date(2022, 6, 30))
+                       end=dt.date(2022, 6, 30), numerator="children_under_15_seen")
         except Exception as error:  # collected and asserted below
             errors.append(error)
 

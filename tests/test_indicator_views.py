@@ -15,24 +15,27 @@ from dashboard.indicators import statistics, text, views
 from dashboard.indicators.statistics import Point
 
 SHARE = views.Spec(
-    id="fair_cobalt_share", objective="fair_cobalt", query="indicator_fair_cobalt_share",
+    id="fair_cobalt_share", objective="fair_cobalt", query="indicator_supply_share",
     kind="share", unit="share", direction="higher_is_better", periodicity="periodic",
     grain="month", interval="none", n_unit="lots",
     disaggregations=("programme_status", "province", "site"),
     baseline=Point(dt.date(2020, 12, 31), 0.0),
-    targets=(Point(dt.date(2022, 12, 31), 0.10), Point(dt.date(2024, 12, 31), 0.30)))
+    targets=(Point(dt.date(2022, 12, 31), 0.10), Point(dt.date(2024, 12, 31), 0.30)),
+    measure=(("numerator", "fair_cobalt_tonnes"), ("denominator", "cobalt_tonnes")))
 CASES = views.Spec(
-    id="cases_resolved", objective="child_labour", query="indicator_cases_resolved",
+    id="cases_resolved", objective="child_labour", query="indicator_case_count",
     kind="count", unit="children", direction="higher_is_better", periodicity="cumulative",
     grain="month", interval="none", n_unit="cases",
     disaggregations=("province", "site", "sex", "age_band"),
-    baseline=Point(dt.date(2020, 7, 31), 0.0), targets=(Point(dt.date(2022, 12, 31), 100.0),))
+    baseline=Point(dt.date(2020, 7, 31), 0.0), targets=(Point(dt.date(2022, 12, 31), 100.0),),
+    measure=(("event", "resolved"),))
 SURVEY = views.Spec(
-    id="school_enrolment", objective="child_labour", query="indicator_school_enrolment",
+    id="school_enrolment", objective="child_labour", query="indicator_survey_ratio",
     kind="share", unit="share", direction="higher_is_better", periodicity="periodic",
     grain="round", interval="wilson", n_unit="children",
     disaggregations=("programme_status", "province", "site", "head_gender"),
-    baseline=None, targets=())
+    baseline=None, targets=(),
+    measure=(("numerator", "w_children_in_school"), ("denominator", "w_children_5_17")))
 
 
 def months(values, numerators, denominators, start="2021-01-01"):
@@ -47,9 +50,11 @@ def test_query_parameters_follow_the_registry_and_the_scope():
                 "end": dt.date(2024, 12, 31)}, dt.date(2020, 1, 1), "programme")
     assert params == {"province": "Lualaba", "site_id": None, "programme_status": "programme",
                       "start": dt.date(2020, 1, 1), "end": dt.date(2024, 12, 31),
-                      "sex": None, "age_band": None}
+                      "sex": None, "age_band": None, "event": "resolved"}
     everywhere = views.query_parameters(SURVEY, {}, dt.date(2020, 1, 1), "all")
     assert everywhere["programme_status"] is None and "head_gender" in everywhere
+    assert (everywhere["numerator"], everywhere["denominator"]) == ("w_children_in_school",
+                                                                    "w_children_5_17")
     with pytest.raises(ValueError, match="Unknown sites scope 'both'"):
         views.query_parameters(SURVEY, {}, dt.date(2020, 1, 1), "both")
 
@@ -161,6 +166,14 @@ def test_status_lines_in_french():
     lines = text.status_lines(CASES, result, "fr")
     assert lines[0] == "**80** enfants · jusqu'à juin 2022"
     assert lines[-1] == "Progression = (80 − 0) ÷ (100 − 0) = **80\u00a0%**"
+
+
+def test_the_methods_name_the_query_and_the_measure_it_is_given():
+    assert text.measure_text(SHARE) == (" (`$numerator = 'fair_cobalt_tonnes'`, "
+                                        "`$denominator = 'cobalt_tonnes'`)")
+    single = views.Spec(**{**SHARE.__dict__, "query": "indicator_cobalt_tonnes_sold",
+                           "measure": ()})
+    assert text.measure_text(single) == ""
 
 
 def test_group_labels_name_the_groups_for_the_reader():

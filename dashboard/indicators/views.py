@@ -51,12 +51,13 @@ class Spec:
     baseline: Point | None
     targets: tuple[Point, ...]
     headline: bool = False
+    measure: tuple[tuple[str, str], ...] = ()  # a family query's (parameter, name) pairs
 
     @property
     def parameters(self) -> frozenset[str]:
         """The ``$named`` parameters of the indicator's query."""
         extra = {p for d in self.disaggregations for p in DIMENSION_PARAMETERS.get(d, ())}
-        return frozenset(BASE_PARAMETERS) | extra
+        return frozenset(BASE_PARAMETERS) | extra | {part for part, _ in self.measure}
 
 
 def spec_from_row(row) -> Spec:
@@ -71,7 +72,8 @@ def spec_from_row(row) -> Spec:
         unit=row.unit, direction=row.direction, periodicity=row.periodicity, grain=row.grain,
         interval=row.interval_method, n_unit=row.n_unit,
         disaggregations=tuple(_as_list(row.disaggregations)), baseline=baseline,
-        targets=targets, headline=bool(row.headline))
+        targets=targets, headline=bool(row.headline),
+        measure=tuple((row.measure or {}).items()))
 
 
 def _as_list(value) -> list:
@@ -88,6 +90,7 @@ def query_parameters(spec: Spec, filters: dict, start: dt.date, scope: str) -> d
         raise ValueError(f"Unknown sites scope '{scope}' (known: {', '.join(SCOPES)})")
     params = {name: None for name in spec.parameters}
     params.update({k: v for k, v in filters.items() if k in params})
+    params.update(spec.measure)
     params["start"] = start
     params["programme_status"] = None if scope == "all" else scope
     return params
