@@ -59,6 +59,42 @@ def test_query_parameters_follow_the_registry_and_the_scope():
         views.query_parameters(SURVEY, {}, dt.date(2020, 1, 1), "both")
 
 
+def recording_load(rows: pd.DataFrame, first_month: str = "2020-01-01"):
+    """A stand-in for ``ui.load``: the data period, then ``rows`` for any other query."""
+    calls = []
+
+    def load(name, **params):
+        calls.append((name, params))
+        if name == "data_period":
+            return pd.DataFrame({"first_month": [pd.Timestamp(first_month)]})
+        return rows
+    return load, calls
+
+
+def test_a_series_is_loaded_from_early_enough_for_its_window_and_reported_from_start():
+    rows = months([0.1] * 24, [1] * 24, [10] * 24, start="2022-01-01")
+    load, calls = recording_load(rows)
+    series = views.load_series(load, SHARE, {"province": "Lualaba", "site_id": None,
+                                             "end": dt.date(2023, 12, 31)},
+                               dt.date(2023, 1, 1), "all", {"site_id": "FCA-0002"})
+    name, params = calls[-1]
+    assert name == "indicator_supply_share"
+    assert params == {"province": "Lualaba", "site_id": "FCA-0002", "programme_status": None,
+                      "start": dt.date(2022, 2, 1), "end": dt.date(2023, 12, 31),
+                      "numerator": "fair_cobalt_tonnes", "denominator": "cobalt_tonnes"}
+    assert series.rows is rows
+    assert series.reporting["period"].min() == pd.Timestamp("2023-01-01")
+    assert series.reporting["value"].tolist() == pytest.approx([0.1] * 12)
+
+
+def test_a_to_date_series_is_loaded_from_the_first_month_of_the_data():
+    load, calls = recording_load(months([1.0] * 3, [1] * 3, [None] * 3), "2020-07-01")
+    views.load_series(load, CASES, {"end": dt.date(2024, 12, 31)}, dt.date(2024, 1, 1),
+                      "programme")
+    assert calls[-1][1]["start"] == dt.date(2020, 7, 1)
+    assert calls[-1][1]["programme_status"] == "programme"
+
+
 def test_split_groups_select_each_group_by_a_filter():
     sites = [(f"FCA-{i:04d}", f"Site {i}") for i in range(1, 12)]
     assert views.split_groups(CASES, None, [], []) == [("all", {})]

@@ -10,6 +10,7 @@ download are drawn from, so the two cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,6 +95,30 @@ def query_parameters(spec: Spec, filters: dict, start: dt.date, scope: str) -> d
     params["start"] = start
     params["programme_status"] = None if scope == "all" else scope
     return params
+
+
+@dataclass(frozen=True)
+class Series:
+    """An indicator's query rows (from its load start) and the values a reader sees."""
+
+    rows: pd.DataFrame
+    reporting: pd.DataFrame
+
+
+def load_series(load: Callable[..., pd.DataFrame], spec: Spec, filters: dict, start: dt.date,
+                scope: str, group: dict | None = None) -> Series:
+    """An indicator as the pages show it from ``start``, for the ``filters`` (province,
+    site_id, end), ``scope`` sites and a split's ``group`` parameters.
+
+    ``load(query, **params)`` reads a query (``dashboard.ui.load`` on a page). The series is
+    read from early enough for every value from ``start`` to have its full window: the data's
+    first month for a "to date" value, eleven months earlier for a 12-month one.
+    """
+    first_month = load("data_period").iloc[0]["first_month"].date()
+    load_from = statistics.load_start(spec.periodicity, spec.grain, start, first_month)
+    params = {**query_parameters(spec, filters, load_from, scope), **(group or {})}
+    rows = load(spec.query, **params)
+    return Series(rows, reporting(rows, spec, start))
 
 
 def status_scope(site_id: str | None) -> str:
