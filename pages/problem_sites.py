@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import i18n, ui
 from dashboard.screening import charts as screening_charts
 from dashboard.screening import watchlist
-from dashboard.screening.rules import ScreeningConfigError
+from dashboard.screening.config import ScreeningConfigError
 
 filters = ui.filters()
 language = ui.language()
