@@ -125,7 +125,7 @@ with funnel_tab:
         figure = screening_charts.funnel(
             assessment, names, labels, title=config.name(measure, language),
             y_title=getattr(entry, f"unit_{language}"), x_title=f"n ({n_label})",
-            percent=percent)
+            percent=percent, language=language)
         event = st.plotly_chart(figure, key="funnel", on_select="rerun",
                                 selection_mode="points")
         points = event["selection"]["points"] if event else []

@@ -416,8 +416,10 @@ with tab_compare:
 with tab_funding:
     workstreams = {w: t(f"workstreams.{w}") for w in funding["workstream"].unique()}
     st.plotly_chart(
-        charts.stacked_bars(funding, "year", "committed_usd", "workstream",
-                            t("scenarios.funding_title"), "USD", labels=workstreams),
+        charts.stacked_bars(funding.sort_values("workstream", kind="stable"), x="year",
+                            y="committed_usd", colour="workstream",
+                            title=t("scenarios.funding_title"), y_title="USD",
+                            language=language, labels=workstreams),
         key="funding_by_year")
     left, right = st.columns(2)
     left.metric(t("scenarios.committed"), i18n.money(committed.sum(), language), border=True)
