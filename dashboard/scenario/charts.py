@@ -28,6 +28,12 @@ BASELINE_COLOUR, SCENARIO_COLOUR, MEASURED_COLOUR = GREY, BLUE, BLACK
 LOW_COLOUR, HIGH_COLOUR = VERMILLION, SKY_BLUE
 
 
+def year_labels(end_year: int, horizon: int) -> dict[int, str]:
+    """Axis labels from two years before today (-2) to the horizon: each 12-month window named
+    by the year it ends in (the axis title says when in the year)."""
+    return {k: str(end_year + k) for k in range(-2, horizon + 1)}
+
+
 def fan_chart(rows: pd.DataFrame, measured: pd.DataFrame, *, title: str, y_title: str,
               names: Mapping[str, str], x_labels: Mapping[int, str], x_title: str = "",
               y_format: str = ",.0f", language: str = "en") -> go.Figure:
