@@ -26,9 +26,10 @@ from dashboard.indicators import statistics, views
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = dt.date(2020, 1, 1), dt.date(2026, 10, 31)
+# an indicator (by id) or a query (by name), and the alternative
 SIDE_BY_SIDE = {
     "households above living income, by round": (
-        "indicator_share_above_living_income",
+        "share_above_living_income",
         """SELECT r.fielded_from, sum(sampling_weight) FILTER (WHERE income_mining_usd
                   + income_non_mining_usd >= 193) / sum(sampling_weight), count(*)
            FROM household_survey JOIN survey_rounds AS r USING (round_id)
@@ -43,7 +44,7 @@ SIDE_BY_SIDE = {
            WHERE site_id IN (SELECT site_id FROM sites WHERE programme_status = 'programme')
            GROUP BY ALL"""),
     "median household income (weighted vs not)": (
-        "indicator_median_household_income",
+        "median_household_income",
         """SELECT r.fielded_from, median(income_mining_usd + income_non_mining_usd), count(*)
            FROM household_survey JOIN survey_rounds AS r USING (round_id)
            WHERE site_id IN (SELECT site_id FROM sites WHERE programme_status = 'programme')
@@ -89,8 +90,9 @@ def main() -> None:
 
     print("\nrollup or choice of this issue vs the alternative (ms):")
     with duckdb.connect(str(args.sector_db), read_only=True) as con:
-        for label, (query, other_sql) in SIDE_BY_SIDE.items():
-            spec = next((s for s in specs if s.query == query), None)
+        for label, (key, other_sql) in SIDE_BY_SIDE.items():
+            spec = next((s for s in specs if s.id == key), None)
+            query = spec.query if spec else key
             params = page_parameters(spec) if spec else {
                 "province": None, "site_id": None, "programme_status": "programme",
                 "start": START, "end": END}

@@ -89,12 +89,18 @@ def profile_queries(con: duckdb.DuckDBPyConnection, end: dt.date) -> None:
     calls = [("site_visits_recent", {"site_id": site[0], "end": end}),
              ("site_incidents", {"site_id": site[0], **common}),
              ("site_supply", {"site_id": site[0], **common})]
-    for name in ("indicator_fair_cobalt_share", "indicator_children_seen_per_1000",
-                 "indicator_share_above_living_income", "indicator_median_household_income"):
+    indicators = (
+        ("indicator_supply_share",
+         {"numerator": "fair_cobalt_tonnes", "denominator": "cobalt_tonnes"}),
+        ("indicator_visit_rate_per_1000", {"numerator": "children_under_15_seen"}),
+        ("indicator_survey_ratio",
+         {"numerator": "w_above_living_income", "denominator": "w_households"}),
+        ("indicator_median_household_income", {}))
+    for name, measure in indicators:
         calls.append((name, {"province": None, "site_id": site[0], "programme_status": None,
-                             **common}))
+                             **common, **measure}))
         calls.append((name, {"province": site[1], "site_id": None,
-                             "programme_status": "comparison", **common}))
+                             "programme_status": "comparison", **common, **measure}))
     total = 0.0
     print(f"\nsite profile queries for {site[0]}, warm, median of 3 (ms):")
     for name, given in calls:
@@ -124,7 +130,7 @@ def subset_database(sector: Path, out: Path, permits: Path | None) -> Path:
         con.execute("INSERT INTO metadata SELECT * FROM sector.metadata "
                     "WHERE key <> 'schema_version'")
         con.execute("INSERT INTO metadata VALUES ('schema_version', $v)",
-                    {"v": build.SCHEMA_VERSION})
+                    {"v": db.SCHEMA_VERSION})
         con.execute("DETACH sector")
     if permits is not None:
         import_layer(out, permits, "permits", repair=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard import db
 from dashboard.indicators import registry
 from dashboard.indicators.registry import REGISTRY_TOML
 
@@ -24,8 +25,6 @@ PACKAGE = Path(__file__).parent
 SCHEMA_SQL = PACKAGE / "sql" / "schema.sql"
 ROLLUPS_DIR = PACKAGE / "sql" / "rollups"
 REFERENCE_VALUES_TOML = PACKAGE / "registry" / "reference_values.toml"
-# Bump when the schema or rollups change: the app refuses a file of another version.
-SCHEMA_VERSION = "4"
 ROLLUPS = ("site_month", "site_round", "programme_month", "site_buyer_month",
            "site_round_head_gender")
 
@@ -94,18 +93,15 @@ def _connect_for_update(copy: Path, target: Path) -> duckdb.DuckDBPyConnection:
     con = None
     try:
         con = duckdb.connect(str(copy))
-        rows = con.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchall()
+        db.check_schema_version(con, str(target))
     except duckdb.Error as error:
         if con is not None:
             con.close()
         raise IncompatibleDatabase(
             f"{target} is not a readable FCA database ({str(error).splitlines()[0]}).") from None
-    version = rows[0][0] if rows else None
-    if version != SCHEMA_VERSION:
+    except db.DatabaseUnavailable as error:
         con.close()
-        raise IncompatibleDatabase(
-            f"{target} has schema version {version}, this code needs {SCHEMA_VERSION}. "
-            "Rebuild it (`make demo` for the demo data), then import again.")
+        raise IncompatibleDatabase(f"{error} Then import again.") from None
     con.execute("SET enable_progress_bar = false")
     return con
 
@@ -149,7 +145,7 @@ def build_rollups(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def write_metadata(con: duckdb.DuckDBPyConnection, entries: dict[str, str]) -> None:
-    entries = {"schema_version": SCHEMA_VERSION,
+    entries = {"schema_version": db.SCHEMA_VERSION,
                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **entries}
     con.execute("DELETE FROM metadata")
     con.executemany("INSERT INTO metadata VALUES (?, ?)", list(entries.items()))

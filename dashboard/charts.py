@@ -38,23 +38,6 @@ def rgba(colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def trend(series: pd.DataFrame, title: str, y_title: str, *, group: str | None = None,
-          y_format: str = ",.1f", n_label: str = "n") -> go.Figure:
-    """Lines of ``value`` over ``period``, one per ``group`` value; hover shows n."""
-    figure = go.Figure()
-    groups = series.groupby(group, sort=True) if group else [(None, series)]
-    for index, (name, rows) in enumerate(groups):
-        figure.add_trace(go.Scatter(
-            x=rows["period"], y=rows["value"], name=str(name) if name is not None else y_title,
-            mode="lines+markers", marker=dict(size=5), line=dict(color=PALETTE[index % 8]),
-            customdata=rows[["n"]].to_numpy(),
-            hovertemplate=(f"%{{y:{y_format}}} ({n_label} %{{customdata[0]:,}})"
-                           "<extra>%{fullData.name}</extra>"),
-        ))
-    figure.update_layout(title=title, yaxis_title=y_title, showlegend=group is not None, **LAYOUT)
-    return figure
-
-
 def stacked_bars(data: pd.DataFrame, *, x: str, y: str, colour: str, title: str,
                  y_title: str, y_format: str | None = None, language: str = "en",
                  labels: Mapping[str, str] | None = None,

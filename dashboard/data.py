@@ -16,5 +16,5 @@ class Viewer:
 
 
 def fetch(viewer: Viewer, name: str, **params) -> pd.DataFrame:
-    frame = db.run(name, **params)
-    return privacy.apply(viewer.role, db.load_query(name).level, frame, query=name)
+    result = db.execute(name, **params)
+    return privacy.apply(viewer.role, result.level, result.frame, query=name)

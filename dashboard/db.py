@@ -1,4 +1,7 @@
-"""The only way SQL runs in the app: ``run(name, **params)`` over ``queries/<name>.sql``.
+"""The only way SQL runs in the app: ``execute(name, **params)`` over ``queries/<name>.sql``.
+
+``execute`` returns the rows with what they describe (the query's ``-- level:``), read from
+the one load of the file; ``run`` gives the rows alone (tests, benchmarks, build checks).
 
 - One read-only connection per process and database file, a cursor per query (a DuckDB 2.x
   connection refuses concurrent calls from several sessions' threads).
@@ -9,6 +12,9 @@
   database is picked up without a restart.
 - The target comes from the ``FCA_DB`` setting (default ``data/fca.duckdb``). It may also be a
   MotherDuck target (``md:...``), which is not checked on disk.
+- The schema version the code reads is stated here (``SCHEMA_VERSION``); the writer
+  (dashboard.build) stamps new files with it and checks a file it updates with
+  ``check_schema_version``, as the reader does.
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard.build import SCHEMA_VERSION
-
+# Bump when the schema or the rollups change: a file of another version is refused.
+SCHEMA_VERSION = "5"
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "fca.duckdb"
@@ -61,6 +67,14 @@ class Query:
         """What the rows describe, from the ``-- level:`` header line (privacy uses it)."""
         match = re.search(r"^--\s*level:\s*(\w+)", self.header, re.MULTILINE)
         return match.group(1) if match else "aggregate"
+
+
+@dataclass(frozen=True)
+class Result:
+    """A query's rows and what they describe (``aggregate``, ``site`` or ``record``)."""
+
+    frame: pd.DataFrame
+    level: str
 
 
 def query_names() -> list[str]:
@@ -128,26 +142,36 @@ def _open(target: str) -> duckdb.DuckDBPyConnection:
     try:
         connection.execute(f"ATTACH $target AS {ALIAS} (READ_ONLY)", {"target": target})
         connection.execute(f"USE {ALIAS}")
-        rows = connection.execute(
-            "SELECT value FROM metadata WHERE key = 'schema_version'").fetchall()
+        check_schema_version(connection, target)
     except duckdb.Error as error:
         connection.close()
         raise DatabaseUnavailable(
             f"{target} is not a readable FCA database ({_first_line(error)}). Rebuild it with "
             "`make demo` or restore it from a backup.") from None
+    except DatabaseUnavailable:
+        connection.close()
+        raise
+    return connection
+
+
+def check_schema_version(connection: duckdb.DuckDBPyConnection, target: str) -> None:
+    """Refuse (``DatabaseUnavailable``) a database of another schema version than this code's.
+
+    A file without the ``metadata`` table raises ``duckdb.Error``: it is no FCA database.
+    """
+    rows = connection.execute(
+        "SELECT value FROM metadata WHERE key = 'schema_version'").fetchall()
     version = rows[0][0] if rows else None
     if version != SCHEMA_VERSION:
-        connection.close()
         raise DatabaseUnavailable(
-            f"{target} has schema version {version}, this app needs {SCHEMA_VERSION}. "
+            f"{target} has schema version {version}, this code needs {SCHEMA_VERSION}. "
             "Rebuild it (`make demo` for the demo data).")
-    return connection
 
 
 _connections = _Connections()
 
 
-def run(name: str, **params) -> pd.DataFrame:
+def execute(name: str, **params) -> Result:
     """Run ``queries/<name>.sql`` with ``$named`` parameters; every parameter is required."""
     query = load_query(name)
     missing = sorted(query.parameters - params.keys())
@@ -161,10 +185,15 @@ def run(name: str, **params) -> pd.DataFrame:
         raise QueryError(f"Query '{name}': {'; '.join(problems)}.", name, params)
     with _connections.cursor() as cursor:
         try:
-            return cursor.execute(query.sql, params).df()
+            return Result(cursor.execute(query.sql, params).df(), query.level)
         except duckdb.Error as error:
             raise QueryError(f"Query '{name}' failed: {_first_line(error)}", name,
                              params) from error
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    """The rows of ``execute(name, **params)``."""
+    return execute(name, **params).frame
 
 
 def reset() -> None:

@@ -14,7 +14,6 @@ from dashboard.screening.config import ScreeningConfigError
 filters = ui.filters()
 language = ui.language()
 end = min(filters.end, ui.as_of())
-first_month = ui.load("data_period").iloc[0]["first_month"].date()
 registry = ui.load("indicator_registry")
 
 
@@ -23,11 +22,8 @@ def key_indicators() -> dict[str, list]:
     cards = {objective: [] for objective in views.OBJECTIVES}
     for row in registry[registry["headline"]].itertuples():
         spec = views.spec_from_row(row)
-        load_from = statistics.load_start(spec.periodicity, spec.grain, filters.start,
-                                          first_month)
-        params = views.query_parameters(spec, filters.params(), load_from,
-                                        views.status_scope(filters.site_id))
-        frame = views.reporting(ui.load(spec.query, **params), spec, filters.start)
+        frame = views.load_series(ui.load, spec, filters.params(), filters.start,
+                                  views.status_scope(filters.site_id)).reporting
         cards[spec.objective].append((row, spec, frame, views.headline(frame, spec, end)))
     return cards
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import i18n, ui
-from dashboard.indicators import statistics, views
+from dashboard.indicators import views
 from dashboard.screening import watchlist
 from dashboard.screening.config import ScreeningConfigError
 from dashboard.sites import maps, profile
@@ -133,10 +133,9 @@ def other_permits_text(permits: pd.DataFrame) -> str | None:
                      f"{row.status or '–'})" for row in others.itertuples())
 
 
-def trend_series(spec, load_from, start, province, site_id, scope):
-    params = views.query_parameters(
-        spec, {"province": province, "site_id": site_id, "end": filters.end}, load_from, scope)
-    return views.reporting(ui.load(spec.query, **params), spec, start)
+def trend_series(spec, start, province, site_id, scope):
+    return views.load_series(ui.load, spec, {"province": province, "site_id": site_id,
+                                             "end": filters.end}, start, scope).reporting
 
 
 def trends(site) -> None:
@@ -147,12 +146,10 @@ def trends(site) -> None:
     items = profile.comparable_indicators(ui.load("indicator_registry"), OBJECTIVES)
     comparison = t("site_profile.comparison_sites", province=site.province)
     columns = st.columns(2)
-    first_month = ui.load("data_period").iloc[0]["first_month"].date()
     for index, item in enumerate(items.itertuples()):
         spec = views.spec_from_row(item)
-        load_from = statistics.load_start(spec.periodicity, spec.grain, start, first_month)
-        own = trend_series(spec, load_from, start, None, site.site_id, "all")
-        peers = trend_series(spec, load_from, start, site.province, None, "comparison")
+        own = trend_series(spec, start, None, site.site_id, "all")
+        peers = trend_series(spec, start, site.province, None, "comparison")
         figure = profile.trend_figure(
             own, peers, kind=spec.kind, site_label=site.name, comparison_label=comparison,
             n_label=t("common.n"), enrolled_on=site.enrolled_on,

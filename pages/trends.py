@@ -1,16 +1,14 @@
 """Objective trends: each indicator against its baseline and targets, split as the reader asks."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import ui
 from dashboard.indicators import charts as objective_charts
-from dashboard.indicators import statistics, text, views
+from dashboard.indicators import text, views
 
 filters = ui.filters()
 language = ui.language()
 end = min(filters.end, ui.as_of())
-first_month = ui.load("data_period").iloc[0]["first_month"].date()
 
 st.title(ui.t("trends.title"))
 st.caption(ui.t("trends.caption"))
@@ -47,9 +45,8 @@ if split:
 provinces = [p for p in ui.load("provinces")["province"] if filters.province in (None, p)]
 
 
-def load_series(spec: views.Spec, load_from, scope_name: str, extra: dict) -> pd.DataFrame:
-    params = views.query_parameters(spec, filters.params(), load_from, scope_name)
-    return ui.load(spec.query, **{**params, **extra})
+def load_series(spec: views.Spec, scope_name: str, group: dict | None = None) -> views.Series:
+    return views.load_series(ui.load, spec, filters.params(), filters.start, scope_name, group)
 
 
 def effective_scope(spec: views.Spec) -> str:
@@ -67,22 +64,19 @@ def split_sites(scope_name: str) -> list[tuple[str, str]]:
 
 
 def render_indicator(row, spec: views.Spec) -> None:
-    load_from = statistics.load_start(spec.periodicity, spec.grain, filters.start, first_month)
     scope_name = effective_scope(spec)
     sites = split_sites(scope_name) if split == "site" else []
     groups = {}
     for group, extra in views.split_groups(spec, split, provinces, sites):
         label = (ui.t(f"indicators.scope.{scope_name}") if group == "all"
                  else text.group_label(split, group, language))
-        series = load_series(spec, load_from, scope_name, extra)
-        groups[label] = views.reporting(series, spec, filters.start)
+        groups[label] = load_series(spec, scope_name, extra).reporting
     unsplit = len(groups) == 1
     monthly = None
     if unsplit:
-        series = load_series(spec, load_from, scope_name, {})
-        monthly = views.monthly_values(series, spec, filters.start)
-    status_series = load_series(spec, load_from, views.status_scope(filters.site_id), {})
-    result = views.headline(views.reporting(status_series, spec, filters.start), spec, end)
+        monthly = views.monthly_values(load_series(spec, scope_name).rows, spec, filters.start)
+    judged = load_series(spec, views.status_scope(filters.site_id)).reporting
+    result = views.headline(judged, spec, end)
     status = result.assessment.status
 
     name = getattr(row, f"name_{language}")

@@ -10,7 +10,7 @@ import threading
 import duckdb
 import pytest
 
-from dashboard import db
+from dashboard import data, db
 from dashboard.build import write_database
 
 
@@ -18,6 +18,19 @@ def test_runs_a_named_query_with_parameters(use_db, small_db):
     use_db(small_db)
     sites = db.run("sites_list", province="Lualaba")
     assert len(sites) > 0 and set(sites["province"]) == {"Lualaba"}
+
+
+def test_a_result_carries_its_level_from_the_one_read_of_the_query(use_db, small_db,
+                                                                  monkeypatch):
+    use_db(small_db)
+    reads = []
+    load = db.load_query
+    monkeypatch.setattr(db, "load_query", lambda name: reads.append(name) or load(name))
+    assert db.execute("sites_list", province=None).level == "site"
+    assert db.execute("provinces").level == "aggregate"
+    reads.clear()
+    sites = data.fetch(data.Viewer(), "sites_list", province="Lualaba")
+    assert reads == ["sites_list"] and set(sites["province"]) == {"Lualaba"}
 
 
 @pytest.mark.parametrize("name, message", [
@@ -100,9 +113,9 @@ def test_concurrent_queries_from_many_threads(use_db, small_db):
     def work():
         try:
             for _ in range(20):
-                db.run("indicator_children_seen_per_1000", province=None, site_id=None,
+                db.run("indicator_visit_rate_per_1000", province=None, site_id=None,
                        programme_status=None, start=dt.date(2020, 1, 1),
-                       end=dt.date(2022, 6, 30))
+                       end=dt.date(2022, 6, 30), numerator="children_under_15_seen")
         except Exception as error:  # collected and asserted below
             errors.append(error)
 

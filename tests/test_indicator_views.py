@@ -15,24 +15,27 @@ from dashboard.indicators import statistics, text, views
 from dashboard.indicators.statistics import Point
 
 SHARE = views.Spec(
-    id="fair_cobalt_share", objective="fair_cobalt", query="indicator_fair_cobalt_share",
+    id="fair_cobalt_share", objective="fair_cobalt", query="indicator_supply_share",
     kind="share", unit="share", direction="higher_is_better", periodicity="periodic",
     grain="month", interval="none", n_unit="lots",
     disaggregations=("programme_status", "province", "site"),
     baseline=Point(dt.date(2020, 12, 31), 0.0),
-    targets=(Point(dt.date(2022, 12, 31), 0.10), Point(dt.date(2024, 12, 31), 0.30)))
+    targets=(Point(dt.date(2022, 12, 31), 0.10), Point(dt.date(2024, 12, 31), 0.30)),
+    measure=(("numerator", "fair_cobalt_tonnes"), ("denominator", "cobalt_tonnes")))
 CASES = views.Spec(
-    id="cases_resolved", objective="child_labour", query="indicator_cases_resolved",
+    id="cases_resolved", objective="child_labour", query="indicator_case_count",
     kind="count", unit="children", direction="higher_is_better", periodicity="cumulative",
     grain="month", interval="none", n_unit="cases",
     disaggregations=("province", "site", "sex", "age_band"),
-    baseline=Point(dt.date(2020, 7, 31), 0.0), targets=(Point(dt.date(2022, 12, 31), 100.0),))
+    baseline=Point(dt.date(2020, 7, 31), 0.0), targets=(Point(dt.date(2022, 12, 31), 100.0),),
+    measure=(("event", "resolved"),))
 SURVEY = views.Spec(
-    id="school_enrolment", objective="child_labour", query="indicator_school_enrolment",
+    id="school_enrolment", objective="child_labour", query="indicator_survey_ratio",
     kind="share", unit="share", direction="higher_is_better", periodicity="periodic",
     grain="round", interval="wilson", n_unit="children",
     disaggregations=("programme_status", "province", "site", "head_gender"),
-    baseline=None, targets=())
+    baseline=None, targets=(),
+    measure=(("numerator", "w_children_in_school"), ("denominator", "w_children_5_17")))
 
 
 def months(values, numerators, denominators, start="2021-01-01"):
@@ -47,11 +50,49 @@ def test_query_parameters_follow_the_registry_and_the_scope():
                 "end": dt.date(2024, 12, 31)}, dt.date(2020, 1, 1), "programme")
     assert params == {"province": "Lualaba", "site_id": None, "programme_status": "programme",
                       "start": dt.date(2020, 1, 1), "end": dt.date(2024, 12, 31),
-                      "sex": None, "age_band": None}
+                      "sex": None, "age_band": None, "event": "resolved"}
     everywhere = views.query_parameters(SURVEY, {}, dt.date(2020, 1, 1), "all")
     assert everywhere["programme_status"] is None and "head_gender" in everywhere
+    assert (everywhere["numerator"], everywhere["denominator"]) == ("w_children_in_school",
+                                                                    "w_children_5_17")
     with pytest.raises(ValueError, match="Unknown sites scope 'both'"):
         views.query_parameters(SURVEY, {}, dt.date(2020, 1, 1), "both")
+
+
+def recording_load(rows: pd.DataFrame, first_month: str = "2020-01-01"):
+    """A stand-in for ``ui.load``: the data period, then ``rows`` for any other query."""
+    calls = []
+
+    def load(name, **params):
+        calls.append((name, params))
+        if name == "data_period":
+            return pd.DataFrame({"first_month": [pd.Timestamp(first_month)]})
+        return rows
+    return load, calls
+
+
+def test_a_series_is_loaded_from_early_enough_for_its_window_and_reported_from_start():
+    rows = months([0.1] * 24, [1] * 24, [10] * 24, start="2022-01-01")
+    load, calls = recording_load(rows)
+    series = views.load_series(load, SHARE, {"province": "Lualaba", "site_id": None,
+                                             "end": dt.date(2023, 12, 31)},
+                               dt.date(2023, 1, 1), "all", {"site_id": "FCA-0002"})
+    name, params = calls[-1]
+    assert name == "indicator_supply_share"
+    assert params == {"province": "Lualaba", "site_id": "FCA-0002", "programme_status": None,
+                      "start": dt.date(2022, 2, 1), "end": dt.date(2023, 12, 31),
+                      "numerator": "fair_cobalt_tonnes", "denominator": "cobalt_tonnes"}
+    assert series.rows is rows
+    assert series.reporting["period"].min() == pd.Timestamp("2023-01-01")
+    assert series.reporting["value"].tolist() == pytest.approx([0.1] * 12)
+
+
+def test_a_to_date_series_is_loaded_from_the_first_month_of_the_data():
+    load, calls = recording_load(months([1.0] * 3, [1] * 3, [None] * 3), "2020-07-01")
+    views.load_series(load, CASES, {"end": dt.date(2024, 12, 31)}, dt.date(2024, 1, 1),
+                      "programme")
+    assert calls[-1][1]["start"] == dt.date(2020, 7, 1)
+    assert calls[-1][1]["programme_status"] == "programme"
 
 
 def test_split_groups_select_each_group_by_a_filter():
@@ -161,6 +202,14 @@ def test_status_lines_in_french():
     lines = text.status_lines(CASES, result, "fr")
     assert lines[0] == "**80** enfants · jusqu'à juin 2022"
     assert lines[-1] == "Progression = (80 − 0) ÷ (100 − 0) = **80\u00a0%**"
+
+
+def test_the_methods_name_the_query_and_the_measure_it_is_given():
+    assert text.measure_text(SHARE) == (" (`$numerator = 'fair_cobalt_tonnes'`, "
+                                        "`$denominator = 'cobalt_tonnes'`)")
+    single = views.Spec(**{**SHARE.__dict__, "query": "indicator_cobalt_tonnes_sold",
+                           "measure": ()})
+    assert text.measure_text(single) == ""
 
 
 def test_group_labels_name_the_groups_for_the_reader():

@@ -80,7 +80,7 @@ def test_the_query_takes_the_filters_the_registry_promises(item):
     spec = views.Spec(
         item.id, item.objective, item.query, item.kind, item.unit, item.direction,
         item.periodicity, item.grain, item.interval, item.n_unit,
-        tuple(item.disaggregations), None, ())
+        tuple(item.disaggregations), None, (), measure=tuple(item.measure.items()))
     assert db.load_query(item.query).parameters == spec.parameters
 
 
@@ -141,6 +141,14 @@ def write_registry(tmp_path, entry: str) -> Path:
     (('denominator_fr = "Toutes les tonnes de cobalt contenu vendues"\n', ''),
      r"'fair_cobalt_share': a share needs denominator_en and denominator_fr"),
     (('interval = "none"', 'interval = "poisson"'), r"Poisson intervals are for rates"),
+    (('numerator = "fair_cobalt_tonnes"', 'numerator = "cobalt_tonnes; DROP TABLE sites"'),
+     r"measure.numerator 'cobalt_tonnes; DROP TABLE sites' is not one indicator_supply_share "
+     r"computes \(known: fair_cobalt_tonnes, graded_cobalt_tonnes, value_usd\)"),
+    (('measure = { numerator = "fair_cobalt_tonnes", denominator = "cobalt_tonnes" }',
+      'measure = { numerator = "fair_cobalt_tonnes" }'),
+     r"indicator_supply_share needs a measure with numerator, denominator, got numerator"),
+    (('query = "indicator_supply_share"', 'query = "indicator_cobalt_tonnes_sold"'),
+     r"indicator_cobalt_tonnes_sold serves one indicator and takes no measure"),
 ])
 def test_a_bad_entry_names_indicator_field_value_and_rule(tmp_path, change, message):
     old, new = change

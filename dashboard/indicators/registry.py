@@ -7,6 +7,10 @@ edit fails the build (which then leaves the live database as it was).
 Fields of an ``[[indicator]]`` entry:
 
 - ``id``: lowercase identifier; ``query`` names the file ``queries/<query>.sql`` computing it.
+- ``measure``: for a query that serves a family of indicators (``FAMILIES``), what this one
+  measures, e.g. ``{ numerator = "w_vsla_members", denominator = "w_households" }``: each
+  part is a bound parameter of the query (``$numerator``), which picks the column of that
+  name from the fixed list below. Other queries take no measure.
 - ``objective``: fair_cobalt | child_labour | income | safety | gender.
 - ``headline``: one of the objective's key indicators (Overview card, first on Trends).
 - ``name``, ``definition``, ``formula``, ``numerator``, ``denominator`` (ratios and means),
@@ -49,6 +53,35 @@ Objective = Literal["fair_cobalt", "child_labour", "income", "safety", "gender"]
 Kind = Literal["count", "amount", "stock", "share", "ratio", "rate_per_1000", "mean", "median"]
 Dimension = Literal["province", "site", "programme_status", "sex", "age_band", "head_gender"]
 Text = Field(min_length=1)
+
+# The queries that serve several indicators, with the names each part of a measure may take
+# (the columns, events or milestones the query's ``CASE $part WHEN ...`` or filter knows;
+# tests/test_queries.py runs every name).
+FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "indicator_survey_ratio": {  # weighted sums of the site_round_head_gender rollup
+        "numerator": ("w_income_usd", "w_income_non_mining_usd", "w_income_women_usd",
+                      "w_above_living_income", "w_vsla_members", "w_vsla_savings_usd",
+                      "w_food_insecure", "w_children_in_school", "w_children_in_mining",
+                      "w_children_hazardous"),
+        "denominator": ("w_households", "w_income_usd", "w_vsla_members", "w_children_5_17"),
+    },
+    "indicator_visit_share": {  # sums over the visits, from the site_month rollup
+        "numerator": ("women_seen", "covered_pits", "pits_over_30m",
+                      "visits_with_safety_captain", "ppe_use_share_sum"),
+        "denominator": ("workers_seen", "active_pits", "visits", "ppe_use_share_n"),
+    },
+    "indicator_visit_rate_per_1000": {
+        "numerator": ("children_under_15_seen", "children_15_17_seen"),
+    },
+    "indicator_supply_share": {
+        "numerator": ("fair_cobalt_tonnes", "graded_cobalt_tonnes", "value_usd"),
+        "denominator": ("cobalt_tonnes", "reference_value_usd"),
+    },
+    "indicator_incidents_per_1000": {"numerator": ("fatal_incidents", "nonfatal_incidents")},
+    "indicator_case_count": {"event": ("identified", "resolved")},
+    "indicator_credits": {"numerator": ("usd", "cobalt_tonnes")},
+    "indicator_milestones": {"milestone": ("legalised", "safety_plan")},
+}
 
 
 class RegistryError(ValueError):
@@ -96,6 +129,7 @@ class Indicator(BaseModel):
     n_unit: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     source_table: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     query: str = Field(pattern=r"^indicator_[a-z0-9_]+$")
+    measure: dict[str, str] = {}
     disaggregations: list[Dimension]
     iris_code: str | None = Field(default=None, pattern=r"^[A-Z]{2}\d{4}$")
     baseline: Baseline | None = None
@@ -124,12 +158,29 @@ class Indicator(BaseModel):
         if self.baseline and ends and ends[0] <= self.baseline.date:
             raise ValueError(f"the first target ({ends[0]}) must come after the baseline "
                              f"({self.baseline.date})")
+        _check_measure(self.query, self.measure)
         if len(set(self.disaggregations)) != len(self.disaggregations):
             raise ValueError(f"disaggregations repeat: {self.disaggregations}")
         return self
 
     def text(self, field: str, language: str) -> str | None:
         return getattr(self, f"{field}_{language}")
+
+
+def _check_measure(query: str, measure: dict[str, str]) -> None:
+    family = FAMILIES.get(query)
+    if family is None:
+        if measure:
+            raise ValueError(f"{query} serves one indicator and takes no measure; remove "
+                             f"measure {measure}")
+        return
+    if measure.keys() != family.keys():
+        raise ValueError(f"{query} needs a measure with {', '.join(family)}, got "
+                         f"{', '.join(measure) or 'none'}")
+    for part, name in measure.items():
+        if name not in family[part]:
+            raise ValueError(f"measure.{part} '{name}' is not one {query} computes "
+                             f"(known: {', '.join(family[part])})")
 
 
 def load(path: Path = REGISTRY_TOML) -> list[Indicator]:

@@ -159,6 +159,7 @@ def methods_facts(row, spec: Spec, language: str) -> str:
     return t(language, "methods.facts",
              formula=field("formula"), numerator=field("numerator"),
              denominator=field("denominator"), source=field("source"), query=spec.query,
+             measure=measure_text(spec),
              kind=t(language, f"methods.kind_{spec.kind}"),
              periodicity=t(language, f"methods.periodicity_{spec.periodicity}_{spec.grain}"),
              unit=t(language, f"indicators.unit.{spec.unit}"),
@@ -167,3 +168,10 @@ def methods_facts(row, spec: Spec, language: str) -> str:
              n_unit=t(language, f"indicators.n_unit.{spec.n_unit}"),
              disaggregations=dimensions, iris=iris, baseline=baseline, targets=targets,
              caveats=field("caveats"))
+
+
+def measure_text(spec: Spec) -> str:
+    """What a family query is given for this indicator, as its bound parameters (or "")."""
+    if not spec.measure:
+        return ""
+    return " (" + ", ".join(f"`${part} = '{name}'`" for part, name in spec.measure) + ")"

@@ -10,6 +10,7 @@ download are drawn from, so the two cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,12 +52,13 @@ class Spec:
     baseline: Point | None
     targets: tuple[Point, ...]
     headline: bool = False
+    measure: tuple[tuple[str, str], ...] = ()  # a family query's (parameter, name) pairs
 
     @property
     def parameters(self) -> frozenset[str]:
         """The ``$named`` parameters of the indicator's query."""
         extra = {p for d in self.disaggregations for p in DIMENSION_PARAMETERS.get(d, ())}
-        return frozenset(BASE_PARAMETERS) | extra
+        return frozenset(BASE_PARAMETERS) | extra | {part for part, _ in self.measure}
 
 
 def spec_from_row(row) -> Spec:
@@ -71,7 +73,8 @@ def spec_from_row(row) -> Spec:
         unit=row.unit, direction=row.direction, periodicity=row.periodicity, grain=row.grain,
         interval=row.interval_method, n_unit=row.n_unit,
         disaggregations=tuple(_as_list(row.disaggregations)), baseline=baseline,
-        targets=targets, headline=bool(row.headline))
+        targets=targets, headline=bool(row.headline),
+        measure=tuple((row.measure or {}).items()))
 
 
 def _as_list(value) -> list:
@@ -88,9 +91,34 @@ def query_parameters(spec: Spec, filters: dict, start: dt.date, scope: str) -> d
         raise ValueError(f"Unknown sites scope '{scope}' (known: {', '.join(SCOPES)})")
     params = {name: None for name in spec.parameters}
     params.update({k: v for k, v in filters.items() if k in params})
+    params.update(spec.measure)
     params["start"] = start
     params["programme_status"] = None if scope == "all" else scope
     return params
+
+
+@dataclass(frozen=True)
+class Series:
+    """An indicator's query rows (from its load start) and the values a reader sees."""
+
+    rows: pd.DataFrame
+    reporting: pd.DataFrame
+
+
+def load_series(load: Callable[..., pd.DataFrame], spec: Spec, filters: dict, start: dt.date,
+                scope: str, group: dict | None = None) -> Series:
+    """An indicator as the pages show it from ``start``, for the ``filters`` (province,
+    site_id, end), ``scope`` sites and a split's ``group`` parameters.
+
+    ``load(query, **params)`` reads a query (``dashboard.ui.load`` on a page). The series is
+    read from early enough for every value from ``start`` to have its full window: the data's
+    first month for a "to date" value, eleven months earlier for a 12-month one.
+    """
+    first_month = load("data_period").iloc[0]["first_month"].date()
+    load_from = statistics.load_start(spec.periodicity, spec.grain, start, first_month)
+    params = {**query_parameters(spec, filters, load_from, scope), **(group or {})}
+    rows = load(spec.query, **params)
+    return Series(rows, reporting(rows, spec, start))
 
 
 def status_scope(site_id: str | None) -> str:

@@ -184,7 +184,7 @@ CREATE TABLE site_milestones (
 );
 
 -- The indicator registry, loaded from dashboard/registry/indicators.toml at build time
--- (dashboard/indicator_registry.py validates it; the field meanings are documented there).
+-- (dashboard/indicators/registry.py validates it; the field meanings are documented there).
 CREATE TABLE indicators (
     indicator_id    VARCHAR PRIMARY KEY,
     objective       VARCHAR NOT NULL CHECK (objective IN ('fair_cobalt', 'child_labour', 'income',
@@ -215,6 +215,7 @@ CREATE TABLE indicators (
     n_unit          VARCHAR NOT NULL,  -- what the sample size n counts
     source_table    VARCHAR NOT NULL,
     query           VARCHAR NOT NULL,
+    measure         MAP(VARCHAR, VARCHAR) NOT NULL,  -- a family query's parameters
     disaggregations VARCHAR[] NOT NULL,
     iris_code       VARCHAR,
     baseline_value  DOUBLE,

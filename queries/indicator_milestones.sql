@@ -1,6 +1,6 @@
--- indicator_sites_with_safety_plan: one row per month of the data; chosen sites that adopted a safety plan
--- that month (numerator = value), n the same sites.
--- Only programme sites record milestones.
+-- indicator_milestones: one row per month of the data; chosen sites that reached $milestone
+-- that month (legalised: obtained their legal status; safety_plan: adopted a safety plan)
+-- (numerator = value), n the same sites. Only programme sites record milestones.
 -- level: aggregate
 WITH months AS (
     SELECT DISTINCT month FROM site_month WHERE month BETWEEN $start AND $end
@@ -8,7 +8,7 @@ WITH months AS (
 reached AS (
     SELECT date_trunc('month', achieved_on)::DATE AS month
     FROM site_milestones
-    WHERE milestone = 'safety_plan'
+    WHERE milestone = $milestone
       AND site_id IN (SELECT site_id FROM chosen_sites($province, $site_id, $programme_status))
 )
 SELECT m.month AS period,
