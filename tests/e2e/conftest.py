@@ -63,7 +63,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ARTIFACTS / f"server-{self.port}.log"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "FCA_DB": str(database)}
+        # unbuffered: its output reaches the pipe line by line, the URL line when it is said
+        env = {**os.environ, "FCA_DB": str(database), "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
