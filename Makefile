@@ -7,14 +7,14 @@ PORT ?= 8501
 TEST_WORKERS ?= 2
 export FCA_DB
 
-.PHONY: run test demo sector bench clean
+.PHONY: run test demo sector bench clean chromium java
 
 run: $(VENV)/.runtime $(FCA_DB)
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
 
 # Lint first; then the tests that need no browser, on $(TEST_WORKERS) processes (pytest-xdist);
 # then the browser tests on their own, one at a time, against one Streamlit server.
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev chromium java
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not e2e" -n $(TEST_WORKERS)
 	$(BIN)/python -m pytest tests/e2e
@@ -47,6 +47,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+# pyxform checks the shipped XLSForms with ODK Validate, a Java program (tests/test_forms.py).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless; }
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache
