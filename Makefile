@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FCA_DB ?= data/fca.duckdb
 PORT ?= 8501
+TEST_WORKERS ?= 2
 export FCA_DB
 
 .PHONY: run test demo sector bench clean chromium java
@@ -11,9 +12,12 @@ export FCA_DB
 run: $(VENV)/.runtime $(FCA_DB)
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
 
+# Lint first; then the tests that need no browser, on $(TEST_WORKERS) processes (pytest-xdist);
+# then the browser tests on their own, one at a time, against one Streamlit server.
 test: $(VENV)/.dev chromium java
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not e2e" -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest tests/e2e
 
 # (Re)build the demo database; the app picks up the new file without a restart.
 demo: $(VENV)/.runtime

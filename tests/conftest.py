@@ -9,9 +9,15 @@ from pathlib import Path
 import duckdb
 import pytest
 import streamlit as st
+from hypothesis import settings
 from support import ROOT, build_demo
 
 from dashboard import db
+
+# no per-example deadline: a timing limit would fail tests on a loaded machine (speed targets
+# belong in benchmarks/)
+settings.register_profile("no_deadline", deadline=None)
+settings.load_profile("no_deadline")
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
+from browser import APP_TIMEOUT, RUN_COUNTER
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
@@ -34,6 +36,19 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--enable-unsafe-swiftshader"]}
 
 
+# every wait ends when the app is ready; the limit only says when to give up on a loaded machine
+expect.set_options(timeout=APP_TIMEOUT)
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, counting the script runs it sees finish (browser.rerun)."""
+    page.add_init_script(RUN_COUNTER)
+    page.set_default_timeout(APP_TIMEOUT)
+    page.set_default_navigation_timeout(APP_TIMEOUT)
+    return page
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -41,30 +56,38 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, database: Path):
+    """``streamlit run`` of the app on a free port; ready once it says where it listens."""
+
+    def __init__(self, database: Path, timeout: float = APP_TIMEOUT / 1000):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ARTIFACTS / f"server-{self.port}.log"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "FCA_DB": str(database)}
+        # unbuffered: its output reaches the pipe line by line, the URL line when it is said
+        env = {**os.environ, "FCA_DB": str(database), "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
-        self._wait_until_healthy()
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self._listening = threading.Event()
+        threading.Thread(target=self._copy_output, daemon=True).start()
+        if not self._listening.wait(timeout) or self.process.poll() is not None:
+            self.stop()
+            raise RuntimeError(f"server did not start:\n{self.log.read_text()}")
+        with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=timeout) as health:
+            assert health.read() == b"ok"
 
-    def _wait_until_healthy(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"server did not start:\n{self.log.read_text()}")
+    def _copy_output(self) -> None:
+        """The server's output into its log; it announces its URL once it accepts requests."""
+        with self.log.open("w") as log:
+            for line in self.process.stdout:
+                log.write(line)
+                log.flush()
+                if line.strip().startswith("URL: "):
+                    self._listening.set()
+        self._listening.set()  # the process ended: stop waiting
 
     def stop(self) -> None:
         self.process.terminate()

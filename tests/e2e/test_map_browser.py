@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browser import wait_for_app
+from browser import clear_selection_button, click_until, point_at, rerun, wait_for_app
 from playwright.sync_api import expect
 
 
@@ -12,17 +12,11 @@ def test_clicking_a_site_on_the_map_opens_its_profile(page, server, screenshot):
     wait_for_app(page)
     chart = page.get_by_test_id("stDeckGlJsonChart")
     expect(chart.locator("canvas").first).to_be_visible()
-    box = chart.bounding_box()
-    # deck.gl draws its layers after the script has finished, later on a loaded machine:
-    # click the middle of the map until the profile opens, a few times at most
-    for _ in range(4):
-        page.wait_for_timeout(1_500)
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        wait_for_app(page)
-        if "site_profile" in page.url:
-            break
-    expect(page.get_by_role("heading", name="Kamilombe", level=1)).to_be_visible(timeout=20_000)
-    wait_for_app(page)
+    tooltip = page.locator(".deck-tooltip").filter(has_text="Kamilombe")
+    x, y = point_at(page, chart, tooltip)  # the site is drawn and answers the pointer
+    with rerun(page):
+        click_until(page, x, y, clear_selection_button(chart))
+    expect(page.get_by_role("heading", name="Kamilombe", level=1)).to_be_visible()
     assert "/site_profile?site_id=FCA-0002" in page.url
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_role("heading", name="Latest monitoring visit")).to_be_visible()

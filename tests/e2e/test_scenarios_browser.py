@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from browser import wait_for_app
+from browser import rerun, wait_for_app
 from playwright.sync_api import expect
 
 
@@ -21,8 +21,8 @@ def test_a_slider_move_goes_into_the_link_and_the_link_brings_it_back(page, serv
     budget = page.get_by_role("slider", name="Added budget per year (USD)")
     expect(budget).to_have_value("2000000")
     budget.focus()
-    page.keyboard.press("ArrowRight")  # one step: USD 10,000
-    wait_for_app(page)
+    with rerun(page):
+        page.keyboard.press("ArrowRight")  # one step: USD 10,000
     expect(page).to_have_url(re.compile(r"[?&]budget=2010000(&|$)"))
     shared = query(page.url)
     assert shared["province"] == ["Lualaba"]  # the sidebar's bound filter is kept
@@ -35,10 +35,3 @@ def test_a_slider_move_goes_into_the_link_and_the_link_brings_it_back(page, serv
         "2010000")
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
 
-
-def test_a_bad_link_gets_a_message_not_a_traceback(page, server):
-    page.goto(f"{server.url}/scenarios?budget=-5&years=lots")
-    wait_for_app(page)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_text("budget=-5 was not used")).to_be_visible()
-    expect(page.get_by_text("years=lots was not used")).to_be_visible()
