@@ -6,6 +6,7 @@ Colours: the Okabe-Ito palette, distinguishable with the common forms of colour 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -42,3 +43,31 @@ def stacked_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str,
                                 marker_color=PALETTE[index % 8]))
     figure.update_layout(title=title, barmode="stack", yaxis_title=y_title, **LAYOUT)
     return figure
+
+
+# Plotly reads a subset of HTML in every label it draws (legend names, ticks, hover texts),
+# links included: a site named '<a href="https://...">' would become a link. These are the
+# trace fields that carry data; templates and titles are the code's own.
+DATA_FIELDS = ("name", "text", "hovertext", "x", "y", "labels", "customdata")
+_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def data_as_text(figure: go.Figure) -> go.Figure:
+    """``figure`` with every text that came from data shown as its characters, not as HTML."""
+    for trace in figure.data:
+        for field in DATA_FIELDS:
+            if field in trace and trace[field] is not None:
+                trace[field] = _as_text(trace[field])
+    return figure
+
+
+def _as_text(value):
+    if isinstance(value, str):
+        return value.translate(_HTML_SPECIAL)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "OU":  # numbers and dates: nothing to escape
+            return value
+        return np.vectorize(_as_text, otypes=[object])(value) if value.size else value
+    if isinstance(value, list | tuple):
+        return type(value)(_as_text(item) for item in value)
+    return value

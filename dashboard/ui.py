@@ -18,8 +18,8 @@ import pandas as pd
 import streamlit as st
 from streamlit import config as streamlit_config
 
-from dashboard import access, data, db, i18n, markdown, privacy
-from dashboard.filters import Filters, month_end, month_range, parse_month
+from dashboard import access, charts, data, db, i18n, markdown, privacy
+from dashboard.filters import Filters, month_end, month_range, parse_month, unknown_in_link
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES_DIR = ROOT / "pages"
@@ -88,9 +88,13 @@ def _browser_locale() -> str | None:
 
 
 def language_selector() -> str:
+    # a link's ?lang=fr (not the label FR the widget writes) still opens French: it becomes
+    # the default, which the widget falls back to when the URL's value is not a label
+    from_url = st.query_params.get("lang", "").lower()
     st.sidebar.segmented_control(
         i18n.translate(language(), "common.language"), list(i18n.LANGUAGES),
-        default=i18n.language_from_locale(_browser_locale()), required=True,
+        default=from_url if from_url in i18n.LANGUAGES
+        else i18n.language_from_locale(_browser_locale()), required=True,
         # a bound widget writes its *label* into the URL: keep labels stable (?lang=FR)
         format_func=str.upper, key="lang", bind="query-params")
     return language()
@@ -245,6 +249,7 @@ def synthetic_banner() -> None:
 # -- filters --------------------------------------------------------------------------------
 
 def sidebar_filters() -> Filters:
+    link = {name: st.query_params.get_all(name) for name in ("province", "site", "period")}
     period = load("data_period").iloc[0]
     first, last = period["first_month"].date(), period["last_month"].date()
     provinces = load("provinces")["province"].tolist()
@@ -268,6 +273,8 @@ def sidebar_filters() -> Filters:
     start_label, end_label = sidebar.select_slider(
         t("common.period"), months, value=(months[0], months[-1]),
         key="period", bind="query-params")
+    _name_unknown_link_values(link, {"province": {all_provinces, *provinces},
+                                     "site": {all_sites, *names.values()}, "period": months})
     filters = Filters(
         province=None if province == ALL else province,
         site_id=None if site == ALL else site,
@@ -276,6 +283,27 @@ def sidebar_filters() -> Filters:
     )
     st.session_state["_filters"] = filters
     return filters
+
+
+def _name_unknown_link_values(link: dict[str, list[str]], known: dict[str, set[str]]) -> None:
+    """One message for everything a link asked for that the filters do not offer (they then
+    show their default), as the scenario page does for its own parameters.
+
+    Only on a session's first run, the one a link opens: later, a site left in the URL after
+    the viewer chose another province is the viewer's doing, not the link's.
+    """
+    if st.session_state.get("_link_checked"):
+        return
+    st.session_state["_link_checked"] = True
+    unknown = unknown_in_link(link, known)
+    if unknown:
+        st.warning("  \n".join(t(f"common.link_unknown_{name}", values=_listed(values))
+                               for name, values in unknown.items()), icon=":material/link_off:")
+
+
+def _listed(values: list[str], limit: int = 5) -> str:
+    shown = ", ".join(f"‘{markdown.escape(value)}’" for value in values[:limit])
+    return shown + (f" (+{len(values) - limit})" if len(values) > limit else "")
 
 
 def filters() -> Filters:
@@ -296,7 +324,7 @@ def as_of() -> dt.date:
 
 def chart_with_data(figure, frame: pd.DataFrame, key: str, file_name: str) -> None:
     """A chart, then the table it is drawn from and a CSV download of exactly that table."""
-    st.plotly_chart(figure, key=f"chart_{key}")
+    st.plotly_chart(charts.data_as_text(figure), key=f"chart_{key}")
     with st.expander(t("chart_data.title"), icon=":material/table:"):
         st.dataframe(frame, hide_index=True, key=f"table_{key}")
         st.download_button(t("chart_data.download"), frame.to_csv(index=False).encode("utf-8"),

@@ -46,8 +46,9 @@ def app_with(secrets: dict, user: dict | None = None) -> AppTest:
 
 
 def shown(markdown_text: str) -> str:
-    """What Markdown shows of a text whose punctuation is backslash-escaped."""
-    return re.sub(r"\\(.)", r"\1", markdown_text)
+    """What Markdown shows of a text escaped by dashboard.markdown (word joiners are
+    invisible)."""
+    return re.sub(r"\\(.)", r"\1", markdown_text).replace("\u2060", "")
 
 
 def error(at: AppTest) -> str:
