@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import ui  # noqa: E402
 
-st.set_page_config(page_title="FCA impact dashboard", page_icon=":material/insights:",
+st.set_page_config(page_title="FCA impact dashboard", page_icon="📊",
                    layout="wide")
 ui.language_selector()
 ui.require_access()
