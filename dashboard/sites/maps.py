@@ -32,9 +32,10 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import i18n
+from dashboard.charts import BLUE, ORANGE, rgb
 
 COUNTRIES_FILE = Path(__file__).parents[1] / "geodata" / "countries.geojson"
-STATUS_COLOURS = {"programme": [0, 114, 178], "comparison": [230, 159, 0]}
+STATUS_COLOURS = {"programme": rgb(BLUE), "comparison": rgb(ORANGE)}
 GOOD_TO_BAD = ([44, 123, 182], [171, 217, 233], [253, 174, 97], [215, 25, 28])
 NO_DATA = [160, 160, 160]
 # YlGnBu without its palest class, which vanishes on a light basemap
