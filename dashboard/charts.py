@@ -73,7 +73,7 @@ def stacked_bars(data: pd.DataFrame, *, x: str, y: str, colour: str, title: str,
         rows = data[data[colour] == name]
         label = labels.get(name, str(name))
         tint = MUTED_COLOUR if name in muted else PALETTE[index % len(PALETTE)]
-        hover = f"%{{y:{y_format}}}<extra>{label}</extra>" if y_format else None
+        hover = f"%{{y:{y_format}}}<extra>%{{fullData.name}}</extra>" if y_format else None
         figure.add_trace(go.Bar(x=rows[x], y=rows[y], name=label, marker_color=tint,
                                 hovertemplate=hover, meta={"series": y, "group": name}))
     figure.update_layout(title=title, barmode="stack", yaxis_title=y_title,
