@@ -251,3 +251,12 @@ def test_the_project_settings_must_have_been_read(tmp_path):
 def test_a_motherduck_token_is_never_described():
     assert db.describe_target("md:fca?motherduck_token=SECRET") == "md:fca?…"
     assert db.describe_target("/srv/fca/data/fca.duckdb") == "/srv/fca/data/fca.duckdb"
+
+
+def test_the_example_settings_are_refused_until_a_secret_is_chosen():
+    import tomllib
+    example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text())
+    with pytest.raises(access.SettingsError, match="cookie_secret"):
+        access.check_login_settings(example["auth"], example["roles"])
+    chosen = {**example["auth"], "cookie_secret": "k" * 43}
+    assert access.check_login_settings(chosen, example["roles"])["programme"] == ("*@example.org",)
