@@ -4,13 +4,12 @@ database without a role setting opens no data; errors never show where the datab
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import APP, ROOT
+from support import APP, ROOT, shown
 
 from dashboard import access, db, privacy
 
@@ -45,10 +44,6 @@ def app_with(secrets: dict, user: dict | None = None) -> AppTest:
     return at.run()
 
 
-def shown(markdown_text: str) -> str:
-    """What Markdown shows of a text escaped by dashboard.markdown (word joiners are
-    invisible)."""
-    return re.sub(r"\\(.)", r"\1", markdown_text).replace("\u2060", "")
 
 
 def error(at: AppTest) -> str:

@@ -3,12 +3,10 @@ case, and an unknown province, site or period named in a message instead of sile
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from crafted import LINK
 from streamlit.testing.v1 import AppTest
-from support import APP
+from support import APP, shown
 
 
 @pytest.fixture
@@ -24,8 +22,6 @@ def open_app(query_params: dict) -> AppTest:
     return at.run()
 
 
-def shown(markdown_text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown_text).replace("\u2060", "")
 
 
 def link_warnings(at: AppTest) -> list[str]:

@@ -12,7 +12,7 @@ from google.protobuf.json_format import MessageToDict
 from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
-from support import APP, ROOT
+from support import APP, ROOT, shown
 
 from dashboard import markdown
 
@@ -21,10 +21,6 @@ CRAFTED = (*MARKDOWN, HTML)
 DATA_ELEMENTS = {"dataframe", "plotly_chart", "deck_gl_json_chart", "event"}
 
 
-def shown(markdown_text: str) -> str:
-    """What Markdown shows of a text escaped by dashboard.markdown (word joiners are
-    invisible)."""
-    return re.sub(r"\\(.)", r"\1", markdown_text).replace("\u2060", "")
 
 
 # -- the helper -------------------------------------------------------------------------------

@@ -4,12 +4,10 @@ trillions of children); any number too large to format reads as a dash."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from crafted import LINK
 from streamlit.testing.v1 import AppTest
-from support import APP, ROOT
+from support import APP, ROOT, shown
 
 from dashboard import i18n
 from dashboard.scenario import assumptions, url_codec
@@ -20,8 +18,6 @@ REGISTRY = assumptions.load_registry()
 BY_ID = REGISTRY.by_id()
 
 
-def shown(markdown_text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown_text).replace("\u2060", "")
 
 
 # -- numbers --------------------------------------------------------------------------------
