@@ -16,12 +16,13 @@ import streamlit as st  # noqa: E402
 
 from dashboard import ui  # noqa: E402
 
-st.set_page_config(page_title="FCA impact dashboard", page_icon=":material/insights:",
+st.set_page_config(page_title="FCA impact dashboard", page_icon="📊",
                    layout="wide")
 ui.language_selector()
 ui.require_access()
 page = ui.navigation()
 ui.read_metadata()
+ui.require_data_setting()
 ui.sidebar_filters()
 ui.synthetic_banner()
 page.run()

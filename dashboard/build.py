@@ -4,18 +4,28 @@ Writers never touch the file the app reads. ``write_database`` builds a new file
 target and renames it over the target only when everything succeeded, so a reader sees either
 the old database or the new one, never half of one; on failure the old file is left as it was.
 ``update_database`` does the same for an import into an existing database: it changes a copy.
+
+Writers take turns: each holds a lock on ``<database>.lock`` while it works, and a second
+writer waits for it (``wait`` seconds, then ``DatabaseBusy``). Under the lock, a writer first
+removes what a killed writer left; before its rename, an import checks that the live file is
+still the one it copied (``DatabaseChanged`` otherwise). The new file gets the old file's
+permissions, and the working copy lives in a folder only its owner can read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
+import stat
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock, Timeout
 
 from dashboard import db
 from dashboard.indicators import registry
@@ -27,19 +37,32 @@ ROLLUPS_DIR = PACKAGE / "sql" / "rollups"
 REFERENCE_VALUES_TOML = PACKAGE / "registry" / "reference_values.toml"
 ROLLUPS = ("site_month", "site_round", "programme_month", "site_buyer_month",
            "site_round_head_gender")
+# how long a writer waits for another one (an import takes seconds, a sector build minutes)
+WRITER_WAIT = 600.0
+log = logging.getLogger(__name__)
 
 
 class IncompatibleDatabase(Exception):
     """The file to update is missing, not a DuckDB database, or of another schema version."""
 
 
-def write_database(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], dict[str, str]]) -> None:
-    """Create a complete database at ``out``: ``fill`` inserts the data and returns metadata."""
+class DatabaseBusy(Exception):
+    """Another writer held the database's lock for longer than this one could wait."""
+
+
+class DatabaseChanged(Exception):
+    """The live file changed while an import worked on its copy (a writer without the lock)."""
+
+
+def write_database(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], dict[str, str]],
+                   *, wait: float = WRITER_WAIT) -> None:
+    """Create a complete database at ``out``: ``fill`` inserts the data and returns metadata.
+
+    Waits up to ``wait`` seconds for another writer of ``out`` (then ``DatabaseBusy``).
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
-    _remove(tmp)
-    try:
+    with writer_lock(out, wait), _working_copy(out) as tmp:
         con = duckdb.connect(str(tmp))
         try:
             con.execute("SET enable_progress_bar = false")
@@ -52,25 +75,24 @@ def write_database(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], dict[s
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        os.replace(tmp, out)
-    except BaseException:
-        _remove(tmp)
-        raise
+        _swap_in(tmp, out)
 
 
-def update_database(target: Path, change: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+def update_database(target: Path, change: Callable[[duckdb.DuckDBPyConnection], None],
+                    *, wait: float = WRITER_WAIT) -> None:
     """Apply ``change`` to a copy of the database at ``target``, then swap the copy in.
 
     ``change`` runs in one transaction on the copy; if it raises, the copy is deleted and
     ``target`` is left exactly as it was. The copy must have this code's schema version.
+    Waits up to ``wait`` seconds for another writer (then ``DatabaseBusy``); refuses to
+    rename when ``target`` changed meanwhile (``DatabaseChanged``).
     """
     target = Path(target)
     if not target.is_file():
         raise IncompatibleDatabase(f"No database at {target}: build one first (`make demo`).")
-    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    _remove(tmp)
     wal = target.with_name(target.name + ".wal")
-    try:
+    with writer_lock(target, wait), _working_copy(target) as tmp:
+        copied = _identity(target)
         shutil.copyfile(target, tmp)
         if wal.exists():  # a writer stopped before its checkpoint: the copy replays it
             shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
@@ -82,11 +104,79 @@ def update_database(target: Path, change: Callable[[duckdb.DuckDBPyConnection], 
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        os.replace(tmp, target)
+        if _identity(target) != copied:
+            raise DatabaseChanged(
+                f"{target} changed while this import ran (replaced or written by a program "
+                "that does not take the writers' lock), so the import was not saved over it. "
+                "Run the import again.")
+        _swap_in(tmp, target)
         wal.unlink(missing_ok=True)  # replayed into the new file, and not its own
-    except BaseException:
-        _remove(tmp)
-        raise
+
+
+@contextmanager
+def writer_lock(target: Path, wait: float = WRITER_WAIT) -> Iterator[None]:
+    """Hold the lock of the database at ``target`` (the file ``<target>.lock`` beside it).
+
+    A second writer waits up to ``wait`` seconds, saying so in the log, then raises
+    ``DatabaseBusy``. The operating system releases the lock of a killed writer, and the next
+    writer removes the working files it left. The lock file stays: deleting it on release
+    would let a writer that opened it before and one that creates it anew both hold "the" lock.
+    """
+    target = Path(target)
+    lock = FileLock(target.with_name(target.name + ".lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.warning("Waiting up to %.0f s for another import or build writing %s to finish.",
+                    wait, target)
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise DatabaseBusy(
+                f"Another import or build is writing {target} and did not finish within "
+                f"{wait:.0f} s; nothing was changed. Try again when it has finished.") from None
+    try:
+        _remove_leftovers(target)
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _working_copy(target: Path) -> Iterator[Path]:
+    """A path for the new file, in a folder beside ``target`` that only its owner can read
+    (a copy of a database of child cases must not be readable by others while it is written);
+    the folder goes whatever happens."""
+    folder = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(mode=0o700)
+    try:
+        yield folder / target.name
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Rename ``new`` over ``target``, with ``target``'s permissions when it exists."""
+    with suppress(FileNotFoundError):  # a first build keeps the process's default permissions
+        os.chmod(new, stat.S_IMODE(os.stat(target).st_mode))
+    os.replace(new, target)
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    status = os.stat(path)
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """What writers killed before their rename left beside ``target`` (called under the lock,
+    when no other writer is working)."""
+    for leftover in target.parent.glob(f"{target.name}.tmp-*"):
+        log.warning("Removing %s, left by an import or build that did not finish.", leftover)
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 def _connect_for_update(copy: Path, target: Path) -> duckdb.DuckDBPyConnection:
@@ -150,7 +240,3 @@ def write_metadata(con: duckdb.DuckDBPyConnection, entries: dict[str, str]) -> N
     con.execute("DELETE FROM metadata")
     con.executemany("INSERT INTO metadata VALUES (?, ?)", list(entries.items()))
 
-
-def _remove(path: Path) -> None:
-    for p in (path, path.with_name(path.name + ".wal")):
-        p.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -55,9 +56,37 @@ def stacked_bars(data: pd.DataFrame, *, x: str, y: str, colour: str, title: str,
         rows = data[data[colour] == name]
         label = labels.get(name, str(name))
         tint = MUTED_COLOUR if name in muted else PALETTE[index % len(PALETTE)]
-        hover = f"%{{y:{y_format}}}<extra>{label}</extra>" if y_format else None
+        hover = f"%{{y:{y_format}}}<extra>%{{fullData.name}}</extra>" if y_format else None
         figure.add_trace(go.Bar(x=rows[x], y=rows[y], name=label, marker_color=tint,
                                 hovertemplate=hover, meta={"series": y, "group": name}))
     figure.update_layout(title=title, barmode="stack", yaxis_title=y_title,
                          yaxis_tickformat=y_format, separators=i18n.separators(language), **LAYOUT)
     return figure
+
+
+# Plotly reads a subset of HTML in every label it draws (legend names, ticks, hover texts),
+# links included: a site named '<a href="https://...">' would become a link. These are the
+# trace fields that carry data; templates and titles are the code's own.
+DATA_FIELDS = ("name", "text", "hovertext", "x", "y", "labels", "customdata")
+_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def data_as_text(figure: go.Figure) -> go.Figure:
+    """``figure`` with every text that came from data shown as its characters, not as HTML."""
+    for trace in figure.data:
+        for field in DATA_FIELDS:
+            if field in trace and trace[field] is not None:
+                trace[field] = _as_text(trace[field])
+    return figure
+
+
+def _as_text(value):
+    if isinstance(value, str):
+        return value.translate(_HTML_SPECIAL)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "OU":  # numbers and dates: nothing to escape
+            return value
+        return np.vectorize(_as_text, otypes=[object])(value) if value.size else value
+    if isinstance(value, list | tuple):
+        return type(value)(_as_text(item) for item in value)
+    return value

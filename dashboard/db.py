@@ -39,7 +39,15 @@ ALIAS = "fca"
 
 
 class DatabaseUnavailable(Exception):
-    """The database file is missing, unreadable, or of another schema version."""
+    """The database file is missing, unreadable, or of another schema version.
+
+    The message names the target, for the server log; ``reason`` (missing, unreadable,
+    version) is what a viewer may be told.
+    """
+
+    def __init__(self, message: str, reason: str = "unreadable"):
+        super().__init__(message)
+        self.reason = reason
 
 
 class QueryError(Exception):
@@ -53,6 +61,14 @@ class QueryError(Exception):
 
 def database_target() -> str:
     return os.environ.get("FCA_DB") or str(DEFAULT_DB)
+
+
+def describe_target(target: str) -> str:
+    """The target as logs and the admin page show it: a MotherDuck target without its
+    options, which can carry a token (``md:fca?motherduck_token=...``)."""
+    if target.startswith("md:") and "?" in target:
+        return target.split("?", 1)[0] + "?…"
+    return target
 
 
 @dataclass(frozen=True)
@@ -133,7 +149,7 @@ def _file_identity(target: str) -> tuple:
     except FileNotFoundError:
         raise DatabaseUnavailable(
             f"No database at {target}. Build the demo database with `make demo`, or point the "
-            "FCA_DB setting at your database file.") from None
+            "FCA_DB setting at your database file.", "missing") from None
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
@@ -146,8 +162,9 @@ def _open(target: str) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as error:
         connection.close()
         raise DatabaseUnavailable(
-            f"{target} is not a readable FCA database ({_first_line(error)}). Rebuild it with "
-            "`make demo` or restore it from a backup.") from None
+            f"{describe_target(target)} is not a readable FCA database "
+            f"({_first_line(error).replace(target, describe_target(target))}). Rebuild it "
+            "with `make demo` or restore it from a backup.") from None
     except DatabaseUnavailable:
         connection.close()
         raise
@@ -164,8 +181,8 @@ def check_schema_version(connection: duckdb.DuckDBPyConnection, target: str) -> 
     version = rows[0][0] if rows else None
     if version != SCHEMA_VERSION:
         raise DatabaseUnavailable(
-            f"{target} has schema version {version}, this code needs {SCHEMA_VERSION}. "
-            "Rebuild it (`make demo` for the demo data).")
+            f"{describe_target(target)} has schema version {version}, this app needs "
+            f"{SCHEMA_VERSION}. Rebuild it (`make demo` for the demo data).", "version")
 
 
 _connections = _Connections()

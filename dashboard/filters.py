@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -44,3 +45,15 @@ def month_range(first: dt.date, last: dt.date) -> list[str]:
 def month_end(first_of_month: dt.date) -> dt.date:
     following = (first_of_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return following - dt.timedelta(days=1)
+
+
+def unknown_in_link(link: Mapping[str, Sequence[str]],
+                    known: Mapping[str, Collection[str]]) -> dict[str, list[str]]:
+    """Per filter, the values a link gives that the filter does not offer (a province the
+    database does not have, a site not in the chosen province, a month outside the data)."""
+    unknown = {}
+    for name, values in link.items():
+        missing = [value for value in values if value not in known[name]]
+        if missing:
+            unknown[name] = list(dict.fromkeys(missing))
+    return unknown

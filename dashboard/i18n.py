@@ -8,8 +8,11 @@ the code uses exists). Values are ``str.format`` templates: ``t("sites_map.capti
 from __future__ import annotations
 
 import datetime as dt
+import decimal as decimals
 import functools
+import math
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from babel import Locale
@@ -19,6 +22,7 @@ from babel import numbers as babel_numbers
 LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
+MISSING = "–"
 
 
 @functools.cache
@@ -52,9 +56,23 @@ def language_from_locale(locale: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def _shown(format_number: Callable[..., str]) -> Callable[..., str]:
+    """A number formatter that shows a dash for a missing number (None, NaN) and for one it
+    cannot show: infinite, or too large for babel's decimal arithmetic (about 1e28, which a
+    link's or an editor's extreme value can reach), never an exception on a page."""
+    @functools.wraps(format_number)
+    def format_or_dash(value, *args, **kwargs) -> str:
+        try:
+            if value is None or not math.isfinite(value):
+                return MISSING
+            return format_number(value, *args, **kwargs)
+        except (decimals.InvalidOperation, OverflowError, ValueError, TypeError):
+            return MISSING
+    return format_or_dash
+
+
+@_shown
 def number(value: float | int | None, language: str, decimals: int = 0) -> str:
-    if value is None or value != value:  # None or NaN
-        return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return babel_numbers.format_decimal(value, format=pattern, locale=language)
 
@@ -67,17 +85,15 @@ def separators(language: str) -> str:
             + babel_numbers.get_group_symbol(language))
 
 
+@_shown
 def decimal(value: float | int | None, language: str, max_decimals: int = 4) -> str:
     """A number with as many decimals as it needs, up to ``max_decimals``: 0.15, 30,000."""
-    if value is None or value != value:
-        return "–"
     pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals else "")
     return babel_numbers.format_decimal(value, format=pattern, locale=language)
 
 
+@_shown
 def percent(share: float | None, language: str, decimals: int = 0) -> str:
-    if share is None or share != share:
-        return "–"
     pattern = Locale.parse(language).percent_formats[None].pattern
     if decimals:
         pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
@@ -86,9 +102,9 @@ def percent(share: float | None, language: str, decimals: int = 0) -> str:
 
 def money(value: float | None, language: str, decimals: int = 0) -> str:
     """US dollars as the field writes them: 'USD 1,234' in English, '1 234 USD' in French."""
-    if value is None or value != value:
-        return "–"
     amount = number(value, language, decimals)
+    if amount == MISSING:
+        return MISSING
     return f"USD {amount}" if language == "en" else f"{amount}\u00a0USD"
 
 

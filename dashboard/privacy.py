@@ -10,7 +10,7 @@ page cannot forget them.
 
 from __future__ import annotations
 
-import fnmatch
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -53,17 +53,24 @@ def apply(role_name: str, level: str, frame: pd.DataFrame, query: str = "") -> p
     return frame
 
 
-def role_for_email(email: str | None, roles: dict[str, list[str]]) -> str | None:
-    """The role a signed-in e-mail address has in ``roles`` (role -> addresses or patterns
-    such as ``*@example.org``), the first listed role that matches; None when none does.
+def role_for_email(email: str | None, roles: Mapping[str, Iterable[str]]) -> str | None:
+    """The role a signed-in e-mail address has in ``roles`` (role -> addresses, or patterns
+    ``*@example.org`` for a whole domain), the first listed role that matches; None when none
+    does.
 
     A signed-in viewer no entry names gets no role, and so no data: access is granted, never
-    assumed.
+    assumed. The entries are checked when the settings are read (dashboard.access); here an
+    entry is either an exact address or ``*@`` and a domain, nothing else matches.
     """
-    if not email:
+    address = (email or "").strip().lower()
+    if address.count("@") != 1 or address.startswith("@"):
         return None
-    address = email.strip().lower()
-    for role_name, patterns in roles.items():
-        if any(fnmatch.fnmatchcase(address, pattern.strip().lower()) for pattern in patterns):
-            return role_name
+    domain = address.split("@")[1]
+    for role_name, entries in roles.items():
+        if isinstance(entries, str):  # a slip the settings check refuses; never split it
+            continue
+        for entry in entries:
+            entry = str(entry).strip().lower()
+            if entry == address or entry == f"*@{domain}":
+                return role_name
     return None

@@ -8,6 +8,7 @@ file, so a swapped-in database is never served from a stale cache.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,13 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit import config as streamlit_config
 
-from dashboard import data, db, i18n, privacy
-from dashboard.filters import Filters, month_end, month_range, parse_month
+from dashboard import access, charts, data, db, i18n, markdown, privacy
+from dashboard.filters import Filters, month_end, month_range, parse_month, unknown_in_link
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES_DIR = ROOT / "pages"
+SETTINGS_DIR = ROOT / ".streamlit"
 ALL = "__all__"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,9 +88,13 @@ def _browser_locale() -> str | None:
 
 
 def language_selector() -> str:
+    # a link's ?lang=fr (not the label FR the widget writes) still opens French: it becomes
+    # the default, which the widget falls back to when the URL's value is not a label
+    from_url = st.query_params.get("lang", "").lower()
     st.sidebar.segmented_control(
         i18n.translate(language(), "common.language"), list(i18n.LANGUAGES),
-        default=i18n.language_from_locale(_browser_locale()), required=True,
+        default=from_url if from_url in i18n.LANGUAGES
+        else i18n.language_from_locale(_browser_locale()), required=True,
         # a bound widget writes its *label* into the URL: keep labels stable (?lang=FR)
         format_func=str.upper, key="lang", bind="query-params")
     return language()
@@ -97,16 +105,33 @@ def language_selector() -> str:
 def viewer() -> data.Viewer:
     """The viewer's role: from the signed-in e-mail when login is configured, else FCA_ROLE.
 
-    The role may be None or unknown (a signed-in address no [roles] entry names, a mistyped
-    FCA_ROLE): ``require_access`` then stops before any data is read.
+    The role may be None or unknown (a signed-in address no [roles] entry names or the
+    provider has not verified, a mistyped FCA_ROLE): ``require_access`` then stops before any
+    data is read.
     """
+    return data.Viewer(role=_grant().role)
+
+
+def _grant() -> access.Grant:
     if _login_configured():
-        return data.Viewer(role=privacy.role_for_email(st.user.get("email"), _roles_setting()))
-    return data.Viewer(role=os.environ.get("FCA_ROLE", privacy.DEFAULT_ROLE))
+        return access.Grant(access.role_for_user(
+            st.user.get("email"), st.user.get("email_verified"), _roles_setting()))
+    return access.role_without_login(os.environ.get("FCA_ROLE"))
 
 
 def require_access() -> data.Viewer:
-    """Sign-in first when login is configured; nobody without a known role reads any data."""
+    """Stop unless the server's settings are sound and the viewer has a known role.
+
+    The project's own settings must have been read, a login or role setting must be well
+    formed, a visitor signs in first when login is configured. Nobody without a known role
+    reads any data.
+    """
+    _require_own_settings()
+    try:
+        access.check_login_settings(_secret("auth"), _secret("roles"))
+    except access.SettingsError as error:
+        log.error("Login settings refused: %s", error)
+        _stop(t("auth.settings_error", detail=markdown.escape(error)), ":material/block:")
     if _login_configured() and not st.user.is_logged_in:
         st.title(t("common.app_title"))
         st.info(t("auth.sign_in_prompt"), icon=":material/lock:")
@@ -114,26 +139,51 @@ def require_access() -> data.Viewer:
         st.stop()
     current = viewer()
     if _login_configured():
-        st.sidebar.caption(t("auth.signed_in_as", email=st.user.get("email", "?")))
+        st.sidebar.caption(t("auth.signed_in_as", email=markdown.escape(st.user.get("email", "?"))))
         st.sidebar.button(t("auth.sign_out"), on_click=st.logout, icon=":material/logout:")
     if current.role not in privacy.ROLES:
-        st.error(t("auth.no_access", role=current.role or "–"), icon=":material/block:")
-        st.stop()
+        _stop(t("auth.no_access", role=markdown.escape(current.role or "–")), ":material/block:")
     return current
 
 
+def require_data_setting() -> None:
+    """Without login or FCA_ROLE the demo is served to anyone, a real database to nobody."""
+    if _grant().demo_only and metadata().get("synthetic") != "true":
+        log.error("A database of real data was refused: neither login ([auth] in "
+                  ".streamlit/secrets.toml) nor FCA_ROLE is configured.")
+        _stop(t("auth.real_data_needs_setting"), ":material/lock:")
+
+
+def _require_own_settings() -> None:
+    """Stop when Streamlit did not read the project's .streamlit/ (started elsewhere)."""
+    read = {"config.toml": streamlit_config.get_config_files("config.toml"),
+            "secrets.toml": st.get_option("secrets.files")}
+    unread = access.unread_settings(SETTINGS_DIR, read)
+    if unread:
+        log.error("The project's settings were not read: %s (Streamlit read: %s)",
+                  ", ".join(map(str, unread)), read)
+        names = ", ".join(f".streamlit/{path.name}" for path in unread)
+        _stop(t("auth.settings_not_read", files=markdown.escape(names)), ":material/block:")
+
+
+def _stop(message: str, icon: str) -> None:
+    st.error(message, icon=icon)
+    st.stop()
+
+
 def _login_configured() -> bool:
+    return _secret("auth") is not None
+
+
+def _secret(name: str):
     try:
-        return "auth" in st.secrets
+        return st.secrets.get(name)
     except Exception:  # no secrets file at all
-        return False
+        return None
 
 
-def _roles_setting() -> dict[str, list[str]]:
-    try:
-        return {name: list(emails) for name, emails in st.secrets.get("roles", {}).items()}
-    except Exception:
-        return {}
+def _roles_setting() -> dict[str, tuple[str, ...]]:
+    return access.roles_from_settings(_secret("roles"))
 
 
 def navigation() -> st.navigation:
@@ -165,15 +215,22 @@ def _cached_fetch(identity: tuple, role: str, name: str, params: tuple) -> pd.Da
 
 
 def load(name: str, **params) -> pd.DataFrame:
-    """A query's result as the viewer may see it; stops the page with a clear message on error."""
+    """A query's result as the viewer may see it; stops the page with a clear message on error.
+
+    The viewer reads why, never where the database is (an ``md:`` target can carry a token):
+    the server log has the whole error.
+    """
     try:
         return _cached_fetch(db.identity(), viewer().role, name, tuple(sorted(params.items())))
     except db.DatabaseUnavailable as error:
-        st.error(t("errors.database_unavailable", detail=str(error)), icon=":material/error:")
+        log.error("Database unavailable: %s", error)
+        st.error(t(f"errors.database_{error.reason}"), icon=":material/error:")
     except db.QueryError as error:
-        st.error(t("errors.query_failed", detail=str(error)), icon=":material/error:")
+        log.error("Query failed: %s (parameters %s)", error, error.params)
+        st.error(t("errors.query_failed", query=markdown.escape(name)), icon=":material/error:")
     except privacy.AccessDenied as error:
-        st.error(t("errors.access_denied", detail=str(error)), icon=":material/lock:")
+        log.warning("Access denied: %s", error)
+        st.error(t("errors.access_denied", detail=markdown.escape(error)), icon=":material/lock:")
     st.stop()
 
 
@@ -192,6 +249,7 @@ def synthetic_banner() -> None:
 # -- filters --------------------------------------------------------------------------------
 
 def sidebar_filters() -> Filters:
+    link = {name: st.query_params.get_all(name) for name in ("province", "site", "period")}
     period = load("data_period").iloc[0]
     first, last = period["first_month"].date(), period["last_month"].date()
     provinces = load("provinces")["province"].tolist()
@@ -215,6 +273,8 @@ def sidebar_filters() -> Filters:
     start_label, end_label = sidebar.select_slider(
         t("common.period"), months, value=(months[0], months[-1]),
         key="period", bind="query-params")
+    _name_unknown_link_values(link, {"province": {all_provinces, *provinces},
+                                     "site": {all_sites, *names.values()}, "period": months})
     filters = Filters(
         province=None if province == ALL else province,
         site_id=None if site == ALL else site,
@@ -223,6 +283,27 @@ def sidebar_filters() -> Filters:
     )
     st.session_state["_filters"] = filters
     return filters
+
+
+def _name_unknown_link_values(link: dict[str, list[str]], known: dict[str, set[str]]) -> None:
+    """One message for everything a link asked for that the filters do not offer (they then
+    show their default), as the scenario page does for its own parameters.
+
+    Only on a session's first run, the one a link opens: later, a site left in the URL after
+    the viewer chose another province is the viewer's doing, not the link's.
+    """
+    if st.session_state.get("_link_checked"):
+        return
+    st.session_state["_link_checked"] = True
+    unknown = unknown_in_link(link, known)
+    if unknown:
+        st.warning("  \n".join(t(f"common.link_unknown_{name}", values=_listed(values))
+                               for name, values in unknown.items()), icon=":material/link_off:")
+
+
+def _listed(values: list[str], limit: int = 5) -> str:
+    shown = ", ".join(f"‘{markdown.escape(value)}’" for value in values[:limit])
+    return shown + (f" (+{len(values) - limit})" if len(values) > limit else "")
 
 
 def filters() -> Filters:
@@ -243,7 +324,7 @@ def as_of() -> dt.date:
 
 def chart_with_data(figure, frame: pd.DataFrame, key: str, file_name: str) -> None:
     """A chart, then the table it is drawn from and a CSV download of exactly that table."""
-    st.plotly_chart(figure, key=f"chart_{key}")
+    st.plotly_chart(charts.data_as_text(figure), key=f"chart_{key}")
     with st.expander(t("chart_data.title"), icon=":material/table:"):
         st.dataframe(frame, hide_index=True, key=f"table_{key}")
         st.download_button(t("chart_data.download"), frame.to_csv(index=False).encode("utf-8"),

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from dashboard import db, ui
+from dashboard import db, markdown, ui
 
 if ui.viewer().role != "admin":  # defence in depth: navigation already hides this page
     st.error(ui.t("errors.access_denied", detail=ui.t("data_management.admin_only")))
     st.stop()
 
 st.title(ui.t("data_management.title"))
-st.markdown(ui.t("data_management.target", target=db.database_target()))
+st.markdown(ui.t("data_management.target",
+                 target=markdown.escape(db.describe_target(db.database_target()))))
 st.subheader(ui.t("data_management.tables"))
 st.dataframe(ui.load("table_counts"), hide_index=True, column_config={
     "table_name": ui.t("data_management.table"),

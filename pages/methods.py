@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import i18n, ui
+from dashboard import i18n, markdown, ui
 from dashboard.indicators import text, views
 
 language = ui.language()
@@ -14,13 +14,13 @@ st.title(ui.t("methods.title"))
 
 st.subheader(ui.t("methods.data_title"))
 if metadata.get("synthetic") == "true":
-    st.markdown(ui.t("methods.synthetic", seed=metadata.get("seed", "?"),
-                     scale=metadata.get("scale", "?")))
+    st.markdown(ui.t("methods.synthetic", seed=markdown.escape(metadata.get("seed", "?")),
+                     scale=markdown.escape(metadata.get("scale", "?"))))
 data_from = metadata.get("data_from")
 st.markdown(ui.t("methods.coverage",
                  start=i18n.date(dt.date.fromisoformat(data_from), language) if data_from else "–",
                  until=i18n.date(ui.as_of(), language),
-                 built=metadata.get("built_at", "–")))
+                 built=markdown.escape(metadata.get("built_at", "–"))))
 
 st.subheader(ui.t("methods.computing_title"))
 st.markdown(ui.t("methods.computing"))

@@ -6,7 +6,7 @@ at the end, so another block can be added without touching the others.
 
 import streamlit as st
 
-from dashboard import i18n, ui
+from dashboard import i18n, markdown, ui
 from dashboard.indicators import statistics, text, views
 from dashboard.screening import watchlist
 from dashboard.screening.config import ScreeningConfigError
@@ -33,7 +33,7 @@ def header() -> None:
     st.caption(ui.t("overview.caption", end=i18n.month(end, language)))
     if filters.site_id:
         site = ui.load("sites_list", province=None).set_index("site_id").loc[filters.site_id]
-        st.caption(ui.t("overview.one_site", name=site["name"],
+        st.caption(ui.t("overview.one_site", name=markdown.escape(site["name"]),
                         status=ui.t(f"indicators.scope.{site['programme_status']}").lower()))
 
 
@@ -98,7 +98,8 @@ def problem_sites() -> None:
         flags = watchlist.counts(watchlist.screen(ui.load, end), filters.province,
                                  filters.site_id)
     except ScreeningConfigError as error:
-        st.warning(ui.t("screening.config_error", detail=str(error)), icon=":material/error:")
+        st.warning(ui.t("screening.config_error", detail=markdown.escape(error)),
+                   icon=":material/error:")
         return
     label = (ui.t("screening.overview_count", n=flags.sites, high=flags.by_severity.get("high", 0))
              if flags.sites else ui.t("screening.overview_none"))

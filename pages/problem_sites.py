@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import i18n, ui
+from dashboard import charts, i18n, markdown, ui
 from dashboard.screening import charts as screening_charts
 from dashboard.screening import watchlist
 from dashboard.screening.config import ScreeningConfigError
@@ -13,7 +13,8 @@ as_of = min(filters.end, ui.as_of())
 try:
     result = watchlist.screen(ui.load, as_of)
 except ScreeningConfigError as error:
-    st.error(ui.t("screening.config_error", detail=str(error)), icon=":material/error:")
+    st.error(ui.t("screening.config_error", detail=markdown.escape(error)),
+             icon=":material/error:")
     st.stop()
 config = result.config
 table = watchlist.ranked(result, language)
@@ -86,10 +87,12 @@ with watch_tab:
         rows = selection["selection"]["rows"] if selection else []
         if rows:
             chosen = shown.iloc[rows[0]]
-            st.markdown(f"**{chosen['name']}** · {chosen['province']}")
+            st.markdown(f"**{markdown.escape(chosen['name'])}** · "
+                        f"{markdown.escape(chosen['province'])}")
             for name, reason in zip(chosen["flags"], chosen["reasons"]):
-                st.markdown(f"- **{name}**: {reason}")
-            st.link_button(ui.t("problem_sites.open_profile", name=chosen["name"]),
+                st.markdown(f"- **{markdown.escape(name)}**: {markdown.escape(reason)}")
+            st.link_button(ui.t("problem_sites.open_profile",
+                                name=markdown.escape(chosen["name"])),
                            watchlist.profile_url(chosen["site_id"]))
         else:
             st.caption(ui.t("problem_sites.select_hint"))
@@ -126,7 +129,7 @@ with funnel_tab:
             assessment, names, labels, title=config.name(measure, language),
             y_title=getattr(entry, f"unit_{language}"), x_title=f"n ({n_label})",
             percent=percent, language=language)
-        event = st.plotly_chart(figure, key="funnel", on_select="rerun",
+        event = st.plotly_chart(charts.data_as_text(figure), key="funnel", on_select="rerun",
                                 selection_mode="points")
         points = event["selection"]["points"] if event else []
         if points:

@@ -10,7 +10,7 @@ and this page must say what it rejected.
 
 import streamlit as st
 
-from dashboard import charts, i18n, ui
+from dashboard import charts, i18n, markdown, ui
 from dashboard.scenario import assumptions as scenario_assumptions
 from dashboard.scenario import baseline as scenario_baseline
 from dashboard.scenario import charts as scenario_charts
@@ -88,12 +88,25 @@ def write_scenario(current: model.Scenario) -> None:
     state["scn_current"] = current
 
 
+def rule_text(rule: str, minimum=None, maximum=None, assumption=None) -> str:
+    return t(f"scenarios.rule_{rule}", minimum=i18n.decimal(minimum, language),
+             maximum=i18n.decimal(maximum, language), options=", ".join(model.SITE_SCOPES),
+             reason=assumption.bounds.reason(language) if assumption else "")
+
+
 def problem_text(problem: url_codec.Problem) -> str:
-    rule = t(f"scenarios.rule_{problem.rule}",
-             minimum=i18n.number(problem.minimum, language),
-             maximum=i18n.number(problem.maximum, language),
-             options=", ".join(model.SITE_SCOPES))
-    return t("scenarios.url_problem", parameter=problem.parameter, value=problem.value, rule=rule)
+    """One refused link value, shown as text (a link can carry anything)."""
+    rule = rule_text(problem.rule, problem.minimum, problem.maximum, problem.assumption)
+    return t("scenarios.url_problem", parameter=markdown.escape(problem.parameter),
+             value=markdown.escape(problem.value), rule=rule)
+
+
+def problems_message(problems, shown: int = 5) -> str:
+    """Every refused link value in one message, the first few spelled out."""
+    lines = [problem_text(problem) for problem in problems[:shown]]
+    if len(problems) > shown:
+        lines.append(t("scenarios.url_problems_more", n=len(problems) - shown))
+    return "  \n".join(lines)
 
 
 # -- page -----------------------------------------------------------------------------------
@@ -105,8 +118,8 @@ funding = ui.load("funding_by_year", start=filters.start, end=filters.end)
 committed = scenario_baseline.committed_by_workstream(funding)
 default = model.Scenario(allocation=model.default_allocation(committed.to_dict()))
 url_problems = read_scenario(default, registry.assumptions)
-for problem in url_problems:
-    st.error(problem_text(problem), icon=":material/link_off:")
+if url_problems:
+    st.error(problems_message(url_problems), icon=":material/link_off:")
 
 tab_scenario, tab_compare, tab_assumptions, tab_funding = st.tabs(
     [t("scenarios.tab_scenario"), t("scenarios.tab_compare"), t("scenarios.tab_assumptions"),
@@ -165,10 +178,12 @@ with tab_assumptions:
         list(edited[["id", "low", "high"]].itertuples(index=False, name=None)), resolved,
         state.get("scn_overrides", ()))
     names = dict(zip(table["id"], table["name"]))
+    by_id = {a.id: a for a in resolved}
     for key, low, high, rule in broken:
+        bounds = by_id[key].bounds
         st.error(t("scenarios.editor_problem", assumption=names[key],
                    low=i18n.decimal(low, language), high=i18n.decimal(high, language),
-                   rule=t(f"scenarios.rule_{rule}", minimum="", maximum="", options="")),
+                   rule=rule_text(rule, bounds.low, bounds.high, by_id[key])),
                  icon=":material/edit_off:")
     unsourced = sum(not a.sourced for a in resolved)
     st.caption(t("scenarios.unsourced_count", n=unsourced, total=len(resolved)))
@@ -215,7 +230,7 @@ with controls:
         if st.form_submit_button(t("scenarios.save"), icon=":material/bookmark_add:"):
             saved = [item for item in state.get("scn_saved", []) if item[0] != name]
             state["scn_saved"] = (saved + [(name, current)])[-MAX_SAVED:]
-            st.toast(t("scenarios.saved", name=name))
+            st.toast(t("scenarios.saved", name=markdown.escape(name)))
     st.caption(t("scenarios.share_hint"))
 
 
@@ -315,15 +330,17 @@ with tab_compare:
         st.dataframe(tables.settings_table(entries, language), hide_index=True)
         st.dataframe(tables.comparison_table(compared, [label for label, _ in entries],
                                              language, horizon))
-        st.plotly_chart(scenario_charts.comparison(
+        st.plotly_chart(charts.data_as_text(scenario_charts.comparison(
             compared, outcomes=[o.id for o in model.OUTCOMES],
             titles={o.id: t(f"scenarios.added_{o.id}", horizon=horizon)
                     for o in model.OUTCOMES},
-            interval_name=t("scenarios.series_interval"), language=language), key="comparison")
+            interval_name=t("scenarios.series_interval"), language=language)),
+            key="comparison")
         st.caption(t("scenarios.givewell_caveat"))
         links = st.columns(len(saved) + 1)
         for column, (label, chosen) in zip(links, saved):
-            column.page_link(ui.PAGES_DIR / "scenarios.py", label=t("scenarios.open", name=label),
+            column.page_link(ui.PAGES_DIR / "scenarios.py",
+                             label=t("scenarios.open", name=markdown.escape(label)),
                              icon=":material/open_in_new:",
                              query_params=url_codec.to_query(chosen))
         if links[-1].button(t("scenarios.clear_saved"), icon=":material/delete:"):

@@ -9,7 +9,7 @@ The sidebar's period applies; its province and site filters do not (the URL name
 import pandas as pd
 import streamlit as st
 
-from dashboard import i18n, ui
+from dashboard import charts, i18n, markdown, ui
 from dashboard.indicators import views
 from dashboard.screening import watchlist
 from dashboard.screening.config import ScreeningConfigError
@@ -51,11 +51,12 @@ def site_picker(label: str) -> None:
 def header(site) -> None:
     st.page_link(ui.PAGES_DIR / "sites_map.py", label=t("site_profile.back_to_map"),
                  icon=":material/arrow_back:")
-    st.title(site.name)
+    st.title(markdown.escape(site.name))
     status = t(f"common.status_{site.programme_status}")
     badge = (f":blue-badge[{status} · {t('site_profile.enrolled', date=day(site.enrolled_on))}]"
              if site.programme_status == "programme" else f":orange-badge[{status}]")
-    st.markdown(f"{badge} :gray-badge[{site.site_id}] :gray-badge[{site.province}]")
+    st.markdown(f"{badge} :gray-badge[{markdown.escape(site.site_id)}] "
+                f":gray-badge[{markdown.escape(site.province)}]")
     st.caption(t("site_profile.period", start=day(filters.start), end=day(filters.end)))
 
 
@@ -69,7 +70,8 @@ def flags(site) -> None:
         rows = watchlist.open_flags(ui.load, site.site_id, min(filters.end, ui.as_of()),
                                     language)
     except ScreeningConfigError as error:
-        st.warning(t("screening.config_error", detail=str(error)), icon=":material/error:")
+        st.warning(t("screening.config_error", detail=markdown.escape(error)),
+                   icon=":material/error:")
         return
     if rows.empty:
         st.success(t("site_profile.no_flags"), icon=":material/check_circle:")
@@ -77,8 +79,8 @@ def flags(site) -> None:
         since = (t("site_profile.flag_since", date=day(row.since))
                  if row.since is not None and not pd.isna(row.since) else "")
         colour = FLAG_COLOURS.get(row.severity, "gray")
-        st.markdown(f":{colour}-badge[{row.severity_name}] **{row.name}**{since}  \n"
-                    f"{row.reason}")
+        st.markdown(f":{colour}-badge[{markdown.escape(row.severity_name)}] "
+                    f"**{markdown.escape(row.name)}**{since}  \n{markdown.escape(row.reason)}")
     st.page_link(ui.PAGES_DIR / "problem_sites.py", label=t("site_profile.see_watchlist"),
                  icon=":material/warning:")
 
@@ -156,7 +158,7 @@ def trends(site) -> None:
             enrolled_label=t("site_profile.enrolment"),
             title=getattr(item, f"name_{language}"))
         with columns[index % 2]:
-            st.plotly_chart(figure, key=f"profile_trend_{item.indicator_id}")
+            st.plotly_chart(charts.data_as_text(figure), key=f"profile_trend_{item.indicator_id}")
             st.caption(t("site_profile.trend_caption",
                          n=i18n.number(int(own["n"].sum()), language),
                          m=i18n.number(int(peers["n"].sum()), language)))
@@ -172,7 +174,7 @@ def latest_visit(site) -> None:
     previous = (t("site_profile.since_previous", date=day(visits.iloc[1]["visited_on"]))
                 if len(visits) > 1 else t("site_profile.first_visit"))
     st.caption(t("site_profile.visit_caption", date=day(latest["visited_on"]),
-                 source=latest["source"], previous=previous))
+                 source=markdown.escape(latest["source"]), previous=previous))
     facts = profile.visit_facts(visits, language)
     columns = st.columns(5)
     for index, fact in enumerate(facts):
@@ -198,11 +200,11 @@ def incidents(site) -> None:
         st.success(t("site_profile.no_incidents"))
         return
     kinds = {kind: t(f"site_profile.incident_{kind}") for kind in INCIDENT_KINDS}
-    st.plotly_chart(profile.incidents_figure(
+    st.plotly_chart(charts.data_as_text(profile.incidents_figure(
         rows, kinds, title=t("site_profile.incidents_timeline"),
         fatal_label=t("site_profile.fatal_incident"), injury_label=t("site_profile.injury_only"),
         fatalities_label=t("site_profile.incidents_fatalities"),
-        injuries_label=t("site_profile.incidents_injuries")), key="profile_incidents")
+        injuries_label=t("site_profile.incidents_injuries"))), key="profile_incidents")
     with st.expander(t("site_profile.incident_list", n=i18n.number(len(rows), language))):
         st.dataframe(rows.assign(kind=rows["kind"].map(kinds)), hide_index=True, column_config={
             "occurred_on": st.column_config.DateColumn(t("site_profile.date")),
@@ -231,9 +233,9 @@ def supply(site) -> None:
     for index, (key, value) in enumerate(metrics):
         columns[index % 3].metric(t(f"site_profile.{key}"), value,
                                   help=t(f"site_profile.{key}_help"))
-    st.plotly_chart(profile.supply_figure(
+    st.plotly_chart(charts.data_as_text(profile.supply_figure(
         rows, title=t("site_profile.supply_chart"), fair_label=t("site_profile.fair_cobalt"),
-        other_label=t("site_profile.other_cobalt"), y_title=t("units.tonnes")),
+        other_label=t("site_profile.other_cobalt"), y_title=t("units.tonnes"))),
         key="profile_supply")
 
 
@@ -246,7 +248,8 @@ found = ui.load("site_profile", site_id=site_id) if site_id else pd.DataFrame()
 if found.empty:
     st.title(t("pages.site_profile"))
     if site_id:
-        st.warning(t("site_profile.unknown_site", site_id=site_id), icon=":material/search_off:")
+        st.warning(t("site_profile.unknown_site", site_id=markdown.escape(site_id)),
+                   icon=":material/search_off:")
     else:
         st.info(t("site_profile.choose_site"))
     site_picker(t("site_profile.picker"))

@@ -8,7 +8,7 @@ import pathlib
 
 import streamlit as st
 
-from dashboard import i18n, ui
+from dashboard import i18n, markdown, ui
 from dashboard.sites import maps, profile
 
 DENSITY_FROM = 1_000  # sites: above this, the map opens in density mode
@@ -137,7 +137,7 @@ sources = [ui.t("sites_map.source_base")]
 if ui.basemap() == "carto":
     sources.append(ui.t("sites_map.source_carto"))
 for kind in layers.index:
-    sources.append(ui.t(f"sites_map.source_{kind}", file=pathlib.Path(
-        layers.loc[kind, "source_file"]).name, date=i18n.date(
+    sources.append(ui.t(f"sites_map.source_{kind}", file=markdown.escape(pathlib.Path(
+        layers.loc[kind, "source_file"]).name), date=i18n.date(
         layers.loc[kind, "imported_at"].date(), language)))
 st.caption(" ".join(sources))

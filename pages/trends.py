@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import markdown, ui
 from dashboard.indicators import charts as objective_charts
 from dashboard.indicators import text, views
 
@@ -31,10 +31,10 @@ if filters.province or filters.site_id:
     sites = ui.load("sites_list", province=None).set_index("site_id")
     name = sites["name"].get(filters.site_id)
     site_status = sites["programme_status"].get(filters.site_id)
-    selection = ", ".join(x for x in (filters.province, name) if x)
+    selection = ", ".join(markdown.escape(x) for x in (filters.province, name) if x)
     st.caption(ui.t("trends.filtered_note", selection=selection))
     if name and scope not in ("all", site_status):
-        st.warning(ui.t("trends.site_outside_scope", name=name,
+        st.warning(ui.t("trends.site_outside_scope", name=markdown.escape(name),
                         status=ui.t(f"indicators.scope.{site_status}").lower()),
                    icon=":material/filter_alt:")
 if split == "programme_status":

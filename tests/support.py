@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from dashboard.build import write_database
@@ -18,3 +19,9 @@ FIXTURE_UNTIL = dt.date(2022, 6, 30)
 def build_demo(path: Path, seed: int = 42, until: dt.date = FIXTURE_UNTIL, scale="demo") -> Path:
     write_database(path, lambda con: generate(con, scale, seed, until))
     return path
+
+
+def shown(markdown_text: str) -> str:
+    """What a reader sees of Markdown that dashboard.markdown escaped: backslash escapes read
+    as their character, word joiners are invisible."""
+    return re.sub(r"\\(.)", r"\1", markdown_text).replace("\u2060", "")

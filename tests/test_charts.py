@@ -38,7 +38,8 @@ def test_stacked_bars_stack_one_trace_per_value_in_row_order():
     assert safety.meta == {"series": "usd", "group": "safety"}
     assert (safety.marker.color, education.marker.color) == charts.PALETTE[:2]
     assert other.marker.color == charts.MUTED_COLOUR
-    assert safety.hovertemplate == "%{y:,.0f}<extra>Sécurité</extra>"
+    # the hover names the trace by its name, which data_as_text escapes, never by the label
+    assert safety.hovertemplate == "%{y:,.0f}<extra>%{fullData.name}</extra>"
     assert figure.layout.barmode == "stack" and figure.layout.yaxis.tickformat == ",.0f"
     assert figure.layout.separators == ",\u202f"
 

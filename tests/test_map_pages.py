@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from gis_fixtures import boundaries_frame, permits_frame
 from streamlit.testing.v1 import AppTest
-from support import APP, ROOT
+from support import APP, ROOT, shown
 
 from dashboard.ingest.store import import_layer
 from dashboard.sites import maps
@@ -154,7 +154,7 @@ def test_loaded_layers_can_be_shown(use_db, layered_db):
     assert sorted(f["properties"]["name"] for f in permits) == [
         "Permit PE 100 · GECAMINES", "Permit PE 400 · KAMILOMBE MINING",
         "Permit PER 200 · KASULO TAILINGS", "Permit PR 300 · OLD HOLDER"]
-    sources = " ".join(c.value for c in at.caption)
+    sources = " ".join(shown(c.value) for c in at.caption)
     assert "Permits: permits.geojson" in sources and "Boundaries: provinces.geojson" in sources
 
 
@@ -186,14 +186,14 @@ def test_the_profile_renders_for_every_demo_site(demo):
         expected = (SECTIONS if status == "programme"
                     else [*SECTIONS[:2], TRENDS_OF_A_COMPARISON_SITE, *SECTIONS[3:]])
         assert [s.value for s in at.subheader] == expected, site_id
-        assert f":gray-badge[{site_id}]" in at.markdown[0].value
+        assert f":gray-badge[{site_id}]" in shown(at.markdown[0].value)
 
 
 def test_the_profile_shows_identity_trends_visit_incidents_and_supply(use_db, layered_db):
     use_db(layered_db)
     at = ok(open_page(PROFILE, {"site_id": "FCA-0001"}))
     assert at.title[0].value == "Kasulo"
-    identity = next(m.value for m in at.markdown if "Also known as" in m.value)
+    identity = next(shown(m.value) for m in at.markdown if "Also known as" in m.value)
     assert "| **Also known as** | Kasulu |" in identity
     assert "PER 200 · KASULO TAILINGS (PER, Actif)" in identity
     assert "| **Also lies on** | PE 100 · GECAMINES (PE, Actif) |" in identity
@@ -208,7 +208,7 @@ def test_the_profile_shows_identity_trends_visit_incidents_and_supply(use_db, la
 
 def test_an_unknown_or_missing_site_gets_a_message_and_a_picker(demo):
     at = ok(open_page(PROFILE, {"site_id": "FCA-9999"}))
-    assert "There is no site 'FCA-9999'" in at.warning[-1].value
+    assert "There is no site 'FCA-9999'" in shown(at.warning[-1].value)
     assert at.selectbox(key="profile_site_picker").value is None
     at.selectbox(key="profile_site_picker").select("FCA-0005").run()
     assert ok(at).title[0].value == "Kanina"

@@ -205,7 +205,10 @@ def test_unknown_mode_and_basemap_are_refused():
 def test_basemap_carto_or_none():
     points = maps.site_points(map_sites(), "children_last_visit", "en", END, STATUS)
     assert deck_json(maps.sites_deck(points, basemap="carto"))["mapProvider"] == "carto"
-    assert "mapProvider" not in deck_json(maps.sites_deck(points, basemap="none"))
+    offline = deck_json(maps.sites_deck(points, basemap="none"))
+    # pydeck's "no style" sentinel: with a null style Streamlit's frontend fetches Carto's
+    # (tests/e2e/test_offline_browser.py watches the requests)
+    assert "mapProvider" not in offline and offline["mapStyle"] == "__MAP_STYLE__"
 
 
 def permit_rows() -> pd.DataFrame:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import screening_fixture
 from streamlit.testing.v1 import AppTest
-from support import APP, ROOT
+from support import APP, ROOT, shown
 
 from dashboard.screening import config
 
@@ -147,7 +147,8 @@ def test_a_mistake_in_the_rules_file_is_shown_not_raised(demo, tmp_path, monkeyp
     monkeypatch.setattr(config, "RULES_TOML", bad)
     at = open_page()
     assert not at.exception
-    assert "rule 'fatal_incident' (#1): parameters.window_days: value 0" in at.error[0].value
+    assert "rule 'fatal_incident' (#1): parameters.window_days: value 0" in shown(
+        at.error[0].value)
 
 
 def test_the_overview_shows_the_flag_count(demo):

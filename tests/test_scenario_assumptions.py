@@ -97,8 +97,8 @@ def test_editing_one_range_leaves_the_other_draws_alone():
     ("child_labour.effect", 0.2, 1.5, "not_a_share"),
     ("child_labour.effect", 0, 0.5, "not_a_share"),
     ("credits.price", 4000, 6000, "not_fixed"),
-    ("livelihoods.effect", -5e9, 1, "out_of_bounds"),
-    ("livelihoods.effect", float("nan"), 1, "out_of_bounds"),
+    ("livelihoods.effect", -5e9, 1, "implausible"),
+    ("livelihoods.effect", float("nan"), 1, "implausible"),
     ("child_labour.effect", 0, 0, None),       # a point value: no credit for relapse
     ("credits.reinvested", 1, 1, None),
     ("livelihoods.effect", -3, 3, None),        # a gain may be negative

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from dashboard.build import write_database
+from dashboard.build import DatabaseBusy, write_database
 from dashboard.demo import generate
 from dashboard.demo.config import DEMO_UNTIL, SCALES
 
@@ -28,7 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - started:7.1f}s] {message}", file=sys.stderr)
 
-    write_database(args.out, lambda con: generate(con, args.scale, args.seed, args.until, log))
+    try:
+        write_database(args.out,
+                       lambda con: generate(con, args.scale, args.seed, args.until, log))
+    except DatabaseBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     size_mb = args.out.stat().st_size / 1e6
     log(f"wrote {args.out} ({args.scale}, seed {args.seed}, {size_mb:.1f} MB)")
     return 0

@@ -128,7 +128,7 @@ def lines(data: pd.DataFrame, *, x: str, y: str, colour: str, title: str, y_titl
         figure.add_trace(go.Scatter(
             x=rows[x], y=rows[y], name=label, mode="lines+markers", marker=dict(size=4),
             line=dict(color=PALETTE[index % len(PALETTE)]),
-            hovertemplate=f"%{{y:{y_format}}}<extra>{label}</extra>",
+            hovertemplate=f"%{{y:{y_format}}}<extra>%{{fullData.name}}</extra>",
             meta={"series": y, "group": name}))
     figure.update_layout(title=title, yaxis_title=y_title, yaxis_tickformat=y_format,
                          separators=i18n.separators(language), **LAYOUT)

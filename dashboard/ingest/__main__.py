@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         columns = dict(_pair(item) for item in args.column)
         report = import_layer(target, args.path, args.kind, layer=args.layer_name,
                               assume_crs=args.assume_crs, repair=args.repair, columns=columns)
-    except (LayerError, build.IncompatibleDatabase) as error:
+    except (LayerError, build.IncompatibleDatabase, build.DatabaseBusy,
+            build.DatabaseChanged) as error:
         return _fail(f"{error}\nNothing was changed in {target}.")
     print(report.summary())
     print(f"Database updated: {target}")

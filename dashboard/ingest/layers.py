@@ -99,6 +99,7 @@ def read_layer(path: Path | str, kind: str, *, layer: str | None = None,
 def _read(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     if not path.exists():
         raise LayerError(f"No file at {path}.")
+    _check_shapefile_parts(path)
     try:
         layers = pyogrio.list_layers(path)
     except pyogrio.errors.DataSourceError as error:
@@ -128,6 +129,23 @@ def _read(path: Path, layer: str | None) -> gpd.GeoDataFrame:
         raise LayerError(f"{path} has no features (layer '{layer}' is empty).")
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="feature")
     return frame
+
+
+# a shapefile is several files side by side; GDAL reads a .shp without its .dbf as a layer
+# with no columns, and the permit codes would then be "missing" rather than the file
+SHAPEFILE_PARTS = {".shx": "the index of its shapes", ".dbf": "the table of its attributes"}
+
+
+def _check_shapefile_parts(path: Path) -> None:
+    if path.suffix.lower() != ".shp":
+        return
+    beside = {p.name.lower() for p in path.parent.iterdir()}
+    for suffix, what in SHAPEFILE_PARTS.items():
+        if f"{path.stem}{suffix}".lower() not in beside:
+            raise LayerError(
+                f"{path} is a shapefile without its {path.stem}{suffix} ({what}): a shapefile "
+                "comes as several files side by side (.shp, .shx, .dbf, and .prj for its "
+                "coordinate system); copy them all into the same folder.")
 
 
 def _source_crs(frame: gpd.GeoDataFrame, path: Path, assume_crs: str | None) -> str:

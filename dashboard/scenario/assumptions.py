@@ -2,11 +2,13 @@
 
 ``dashboard/registry/scenario_assumptions.toml`` lists every uncertain input of the model
 (costs, effects, ramp-up, decay, baseline trends, Cobalt Credits, overhead) as a 90% interval
-[low, high] with a distribution and its source. ``load_registry`` reads and checks it, naming
-the entry, field, value and rule of any mistake. ``range_rule`` is the one check of a range,
-shared by the file, the URL and the assumptions editor. ``sample`` draws every assumption from
-its distribution (lognormal, a beta fitted to the interval, normal or fixed); each assumption
-has its own random stream, so editing one range moves only its own draws.
+[low, high] with a distribution and its source, and the plausibility bounds every range must
+stay within, with their reason (by role, or the assumption's own). ``load_registry`` reads and
+checks it, naming the entry, field, value and rule of any mistake. ``range_rule`` is the one
+check of a range, shared by the file, the URL and the assumptions editor. ``sample`` draws
+every assumption from its distribution (lognormal, a beta fitted to the interval, normal or
+fixed); each assumption has its own random stream, so editing one range moves only its own
+draws.
 """
 
 from __future__ import annotations
@@ -42,8 +44,25 @@ TRENDS = {
 
 DRAWS = 10_000
 SEED = 20_200_801  # the FCA's launch, August 2020: any fixed number would do
-MAX_VALUE = 1e9  # bound on any assumption value
+# an assumption built without the file's bounds (tests, code) is bounded by this only
+MAX_VALUE = 1e9
 Z95 = 1.6448536269514722  # standard normal 95th percentile: a 90% interval is +-Z95 sd
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Where an assumption's range must lie to be plausible, and why (both languages)."""
+
+    low: float
+    high: float
+    reason_en: str = ""
+    reason_fr: str = ""
+
+    def reason(self, language: str) -> str:
+        return getattr(self, f"reason_{language}")
+
+
+UNBOUNDED = Bounds(-MAX_VALUE, MAX_VALUE)
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,7 @@ class Assumption:
     note_fr: str
     recorded_unit: str = ""
     derived: str = ""
+    bounds: Bounds = UNBOUNDED
 
     @property
     def uncertain(self) -> bool:
@@ -95,14 +115,17 @@ class Registry:
 REQUIRED_FIELDS = ("id", "workstream", "role", "distribution", "low", "high", "name_en",
                    "name_fr", "unit_en", "unit_fr", "sourced", "source", "url", "note_en",
                    "note_fr")
+BOUNDS_FIELDS = ("low", "high", "reason_en", "reason_fr")
 
 
 @functools.cache
 def load_registry(path: Path = ASSUMPTIONS_FILE) -> Registry:
     """Read and check the assumptions file; raise ``AssumptionError`` naming what is wrong."""
     raw = tomllib.loads(Path(path).read_text())
+    by_role = _role_bounds(raw.get("bounds"), Path(path).name)
     assumptions = [
-        _assumption(entry, f"{Path(path).name}, assumption {index} ({entry.get('id', '?')})")
+        _assumption(entry, f"{Path(path).name}, assumption {index} ({entry.get('id', '?')})",
+                    by_role)
         for index, entry in enumerate(raw.get("assumption", []), start=1)]
     ids = [a.id for a in assumptions]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
@@ -119,7 +142,45 @@ def load_registry(path: Path = ASSUMPTIONS_FILE) -> Registry:
                      ("points", float(raw["trend_limit_points"]))))
 
 
-def _assumption(entry: dict, where: str) -> Assumption:
+def _role_bounds(table: object, name: str) -> dict[str, Bounds]:
+    """The [bounds.<role>] tables: every role needs its bounds and their reason."""
+    if not isinstance(table, dict):
+        raise AssumptionError(f"{name}: the [bounds.<role>] tables are missing (one per role: "
+                              f"{', '.join(ROLES)}).")
+    absent = [role for role in ROLES if role not in table]
+    if absent:
+        raise AssumptionError(f"{name}: no [bounds.<role>] for {', '.join(absent)}.")
+    unknown = sorted(set(table) - set(ROLES))
+    if unknown:
+        raise AssumptionError(f"{name}: [bounds.{unknown[0]}] is not a role "
+                              f"({', '.join(ROLES)}).")
+    return {role: _bounds(table[role], f"{name}, [bounds.{role}]") for role in ROLES}
+
+
+def _bounds(entry: object, where: str) -> Bounds:
+    if not isinstance(entry, dict):
+        raise AssumptionError(f"{where}: bounds are a table ({', '.join(BOUNDS_FIELDS)}).")
+    missing = [field for field in BOUNDS_FIELDS if field not in entry]
+    if missing:
+        raise AssumptionError(f"{where}: missing field(s) {', '.join(missing)}.")
+    for field in ("low", "high"):
+        value = entry[field]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not abs(value) <= MAX_VALUE:
+            raise AssumptionError(f"{where}: {field} = {value!r} is not a number within "
+                                  f"+-{MAX_VALUE:.0e}.")
+    if entry["low"] >= entry["high"]:
+        raise AssumptionError(f"{where}: low = {entry['low']} must be below high = "
+                              f"{entry['high']}.")
+    for field in ("reason_en", "reason_fr"):
+        if not str(entry[field]).strip():
+            raise AssumptionError(f"{where}: {field} is empty: a bound states its reason.")
+    return Bounds(float(entry["low"]), float(entry["high"]), entry["reason_en"],
+                  entry["reason_fr"])
+
+
+def _assumption(entry: dict, where: str, by_role: dict[str, Bounds] | None = None
+                ) -> Assumption:
     """One [[assumption]] entry, checked; ``where`` names it in error messages."""
     missing = [name for name in REQUIRED_FIELDS if name not in entry]
     if missing:
@@ -135,8 +196,12 @@ def _assumption(entry: dict, where: str) -> Assumption:
         raise AssumptionError(f"{where}: sourced = {str(entry['sourced']).lower()} but the "
                               f"source is {'given' if entry['source'] else 'empty'}: a sourced "
                               "range names its source, an unsourced one leaves it empty.")
-    fields = {name: entry.get(name, "") for name in Assumption.__annotations__}
-    assumption = Assumption(**{**fields, "low": float(entry["low"]), "high": float(entry["high"])})
+    fields = {name: entry.get(name, "") for name in Assumption.__annotations__
+              if name != "bounds"}
+    bounds = (_bounds(entry["bounds"], f"{where}, bounds") if "bounds" in entry
+              else (by_role or {}).get(entry["role"], UNBOUNDED))
+    assumption = Assumption(**{**fields, "low": float(entry["low"]), "high": float(entry["high"]),
+                               "bounds": bounds})
     rule = range_rule(assumption, assumption.low, assumption.high)
     if rule:
         raise AssumptionError(f"{where}: low = {assumption.low}, high = {assumption.high} "
@@ -151,15 +216,17 @@ RULE_TEXT = {
     "not_positive": "a lognormal range must be above 0",
     "not_a_share": "a share lies between 0 and 1 (a range strictly inside)",
     "not_fixed": "a fixed value needs low = high",
-    "out_of_bounds": f"values must lie within +-{MAX_VALUE:.0e}",
+    "implausible": "values must lie within the assumption's plausibility bounds",
     "no_fit": "no beta distribution has these 5th and 95th percentiles",
 }
 
 
 def range_rule(assumption: Assumption, low: float, high: float) -> str | None:
-    """The rule a [low, high] range breaks for this assumption, or None when it is valid."""
-    if not (abs(low) <= MAX_VALUE and abs(high) <= MAX_VALUE):  # also catches NaN
-        return "out_of_bounds"
+    """The rule a [low, high] range breaks for this assumption, or None when it is valid.
+
+    The distribution's own rules come first (they say more), then the plausibility bounds
+    (which also refuse NaN), then whether a beta distribution fits.
+    """
     if low > high:
         return "low_above_high"
     kind = assumption.distribution
@@ -167,13 +234,13 @@ def range_rule(assumption: Assumption, low: float, high: float) -> str | None:
         return "not_fixed"
     if kind == "lognormal" and low <= 0:
         return "not_positive"
-    if kind == "beta":
-        if low == high:
-            return None if 0 <= low <= 1 else "not_a_share"
-        if not 0 < low < high < 1:
-            return "not_a_share"
-        if beta_parameters(low, high) is None:
-            return "no_fit"
+    if kind == "beta" and not (0 <= low == high <= 1 or 0 < low < high < 1):
+        return "not_a_share"
+    bounds = assumption.bounds
+    if not (bounds.low <= low <= bounds.high and bounds.low <= high <= bounds.high):
+        return "implausible"
+    if kind == "beta" and low != high and beta_parameters(low, high) is None:
+        return "no_fit"
     return None
 
 

@@ -29,6 +29,7 @@ class Problem:
     rule: str
     minimum: float | None = None
     maximum: float | None = None
+    assumption: Assumption | None = None  # the assumption whose range was refused
 
 
 def is_scenario_parameter(name: str) -> bool:
@@ -122,7 +123,8 @@ def _overrides(params: Mapping[str, str], known: Mapping[str, Assumption],
             continue
         rule = range_rule(known[key], low, high)
         if rule:
-            problems.append(Problem(name, text, rule))
+            bounds = known[key].bounds
+            problems.append(Problem(name, text, rule, bounds.low, bounds.high, known[key]))
             continue
         overrides.append((key, low, high))
     return tuple(overrides)

@@ -373,8 +373,9 @@ def deck(layers: list[pdk.Layer], view: pdk.ViewState, basemap: str = "carto",
     ``provinces=False`` leaves the shipped province lines out (a loaded layer replaces them)."""
     if basemap not in BASEMAPS:
         raise ValueError(f"Unknown basemap '{basemap}' (use {' or '.join(BASEMAPS)})")
-    options = {"map_style": None} if basemap == "carto" else {"map_provider": None,
-                                                              "map_style": None}
+    # no provider and pydeck's own "no style" sentinel: a null style makes Streamlit's
+    # frontend fetch Carto's positron style, the one request "none" must not make
+    options = {"map_style": None} if basemap == "carto" else {"map_provider": None}
     return CompactDeck(layers=[*base_layers(provinces), *layers], initial_view_state=view,
                     tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}, **options)
 

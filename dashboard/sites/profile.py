@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n
+from dashboard import i18n, markdown
 from dashboard.charts import BLUE, BLUISH_GREEN, GREY, LAYOUT, SKY_BLUE, VERMILLION
 
 # the site against the comparison group: Okabe-Ito blue and grey, as on every trend page
@@ -233,11 +233,10 @@ def supply_figure(supply: pd.DataFrame, *, title: str, fair_label: str, other_la
 
 
 def facts_markdown(rows: list[tuple[str, str]]) -> str:
-    """A two-column Markdown table of (label, value); empty values read '–'."""
+    """A two-column Markdown table of (label, value), shown as text; empty values read '–'."""
     def cell(text) -> str:
-        text = "–" if text is None or (isinstance(text, float) and pd.isna(text)) or text == "" \
-            else str(text)
-        return text.replace("|", "\\|").replace("\n", " ")
+        missing = text is None or (isinstance(text, float) and pd.isna(text)) or text == ""
+        return "–" if missing else markdown.escape(text)
     lines = ["| | |", "|---|---|"]
     lines += [f"| **{cell(label)}** | {cell(value)} |" for label, value in rows]
     return "\n".join(lines)
