@@ -41,7 +41,7 @@ def failure(table: str, column: str, value_sql: str, rule: str, where: str,
             param_sql: str = "NULL", severity: str = "error") -> str:
     return (f"SELECT _row, _sheet, {literal(column)} AS col, {value_sql}::VARCHAR AS value, "
             f"{literal(rule)} AS rule, {param_sql}::VARCHAR AS param, "
-            f"{literal(severity)} AS severity FROM {table} WHERE {where}")
+            f"{literal(severity)} AS severity FROM {table} AS t WHERE {where}")
 
 
 def row_checks(definition: Definition, table: str, language: str, today: dt.date) -> list[str]:

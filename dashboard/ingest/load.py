@@ -81,7 +81,8 @@ def plan(con, definition: Definition, provided: set[str], counts) -> None:
         elif name in provided:
             value = f"f.{ident(name)}"
         else:
-            fallback = literal(column.default) if column.default is not None else "NULL"
+            fallback = (literal(column.default) if column.default is not None
+                        else "[]::VARCHAR[]" if column.type == "list" else "NULL")
             value = f"CASE WHEN {matched} THEN e.{ident(name)} ELSE {fallback} END"
         values.append(f"{value} AS {ident(name)}")
     same = " AND ".join(f"p.{ident(n)} IS NOT DISTINCT FROM e.{ident(n)}"

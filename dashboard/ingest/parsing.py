@@ -20,9 +20,11 @@ What is read:
 
 from __future__ import annotations
 
-from dashboard.ingest.definitions import Column, Definition, normalised
+from dashboard.ingest.definitions import SQL_TYPES, Column, Definition, normalised
 
 EARLIEST_DATE = "1990-01-01"
+# Each macro takes text already trimmed by cell(); typed_select computes each step once per
+# column in its own layer (a macro argument repeated in a macro body is repeated in the plan).
 MACROS = r"""
 CREATE OR REPLACE MACRO cell(v) AS CASE
     WHEN upper(trim(v, ' ' || chr(9) || chr(10) || chr(13) || chr(160)))
@@ -38,43 +40,33 @@ CREATE OR REPLACE MACRO number_text(s, decimal_comma) AS CASE
              ELSE replace(s, ',', '.') END
     WHEN regexp_full_match(s, '[-+]?\d{1,3}(\.\d{3}){2,}') THEN replace(s, '.', '')
     ELSE s END;
-CREATE OR REPLACE MACRO finite(x) AS CASE WHEN isfinite(x) THEN x END;
-CREATE OR REPLACE MACRO to_number(v, decimal_comma) AS finite(try_cast(
-    number_text(regexp_replace(cell(v), '[\s\x{a0}\x{202f}]', '', 'g'), decimal_comma)
-    AS DOUBLE));
-CREATE OR REPLACE MACRO to_integer(v, decimal_comma) AS CASE
-    WHEN to_number(v, decimal_comma) = trunc(to_number(v, decimal_comma))
-         AND abs(to_number(v, decimal_comma)) < 1e15
-    THEN to_number(v, decimal_comma)::BIGINT END;
-CREATE OR REPLACE MACRO to_share(v, decimal_comma) AS CASE
-    WHEN ends_with(cell(v), '%') THEN to_number(rtrim(cell(v), '% '), decimal_comma) / 100
-    ELSE to_number(v, decimal_comma) END;
-CREATE OR REPLACE MACRO to_boolean(v) AS CASE
-    WHEN lower(strip_accents(cell(v))) IN ('yes', 'y', 'oui', 'o', 'true', 'vrai', '1') THEN true
-    WHEN lower(strip_accents(cell(v))) IN ('no', 'n', 'non', 'false', 'faux', '0') THEN false
+CREATE OR REPLACE MACRO to_boolean(s) AS CASE
+    WHEN lower(strip_accents(s)) IN ('yes', 'y', 'oui', 'o', 'true', 'vrai', '1') THEN true
+    WHEN lower(strip_accents(s)) IN ('no', 'n', 'non', 'false', 'faux', '0') THEN false
     END;
-CREATE OR REPLACE MACRO to_date(v) AS CASE
-    WHEN regexp_matches(cell(v), '^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$')
-        THEN try_cast(regexp_extract(cell(v), '^\d{4}-\d{1,2}-\d{1,2}') AS DATE)
-    WHEN regexp_matches(cell(v), '^\d{4}/\d{1,2}/\d{1,2}( .*)?$')
-        THEN try_cast(replace(regexp_extract(cell(v), '^\d{4}/\d{1,2}/\d{1,2}'), '/', '-') AS DATE)
-    WHEN regexp_matches(cell(v), '^\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2})( .*)?$')
+CREATE OR REPLACE MACRO to_date(s) AS CASE
+    WHEN regexp_matches(s, '^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$')
+        THEN try_cast(regexp_extract(s, '^\d{4}-\d{1,2}-\d{1,2}') AS DATE)
+    WHEN regexp_matches(s, '^\d{4}/\d{1,2}/\d{1,2}( .*)?$')
+        THEN try_cast(replace(regexp_extract(s, '^\d{4}/\d{1,2}/\d{1,2}'), '/', '-') AS DATE)
+    WHEN regexp_matches(s, '^\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2})( .*)?$')
         THEN try_cast(
-            CASE WHEN length(regexp_extract(cell(v), '^\d+[/.-]\d+[/.-](\d+)', 1)) = 2
+            CASE WHEN length(regexp_extract(s, '^\d+[/.-]\d+[/.-](\d+)', 1)) = 2
                  THEN '20' ELSE '' END
-            || regexp_extract(cell(v), '^\d+[/.-]\d+[/.-](\d+)', 1) || '-'
-            || regexp_extract(cell(v), '^\d+[/.-](\d+)', 1) || '-'
-            || regexp_extract(cell(v), '^(\d+)', 1) AS DATE)
-    WHEN regexp_full_match(cell(v), '\d{1,6}(\.\d+)?')
-         AND try_cast(cell(v) AS DOUBLE) BETWEEN 1 AND 109574
-        THEN DATE '1899-12-30' + floor(try_cast(cell(v) AS DOUBLE))::INTEGER
+            || regexp_extract(s, '^\d+[/.-]\d+[/.-](\d+)', 1) || '-'
+            || regexp_extract(s, '^\d+[/.-](\d+)', 1) || '-'
+            || regexp_extract(s, '^(\d+)', 1) AS DATE)
+    WHEN regexp_full_match(s, '\d{1,6}(\.\d+)?')
+         AND try_cast(s AS DOUBLE) BETWEEN 1 AND 109574
+        THEN DATE '1899-12-30' + floor(try_cast(s AS DOUBLE))::INTEGER
     END;
-CREATE OR REPLACE MACRO norm(v) AS
-    lower(regexp_replace(strip_accents(cell(v)), '[^A-Za-z0-9]', '', 'g'));
-CREATE OR REPLACE MACRO to_list(v) AS list_filter(
-    list_transform(regexp_split_to_array(cell(v), '[;|]'), lambda x: trim(x)),
+CREATE OR REPLACE MACRO norm(s) AS
+    lower(regexp_replace(strip_accents(s), '[^A-Za-z0-9]', '', 'g'));
+CREATE OR REPLACE MACRO to_list(s) AS list_filter(
+    list_transform(regexp_split_to_array(s, '[;|]'), lambda x: trim(x)),
     lambda x: x <> '');
 """
+NUMERIC = ("integer", "number", "share")
 
 
 def install(con) -> None:
@@ -90,23 +82,23 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def typed_expression(column: Column, raw: str, decimal_comma: bool) -> str:
-    comma = "true" if decimal_comma else "false"
+def typed_expression(column: Column, raw: str, number: str) -> str:
+    """The typed value from the trimmed text ``raw`` (and ``number``, its value as a double,
+    for numeric columns)."""
     if column.type == "integer":
-        return f"to_integer({raw}, {comma})"
-    if column.type == "number":
-        return f"to_number({raw}, {comma})"
-    if column.type == "share":
-        return f"to_share({raw}, {comma})"
+        return f"CASE WHEN {number} = trunc({number}) AND abs({number}) < 1e15 " \
+               f"THEN {number}::BIGINT END"
+    if column.type in ("number", "share"):
+        return number
     if column.type == "date":
         return f"to_date({raw})"
     if column.type == "boolean":
         return f"to_boolean({raw})"
-    if column.type == "list":
-        return f"to_list({raw})"
+    if column.type == "list":  # an empty cell is an empty list: nothing to add
+        return f"coalesce(to_list({raw}), []::VARCHAR[])"
     if column.choices:
         return choice_expression(column, raw)
-    return f"cell({raw})"
+    return raw
 
 
 def choice_expression(column: Column, raw: str) -> str:
@@ -121,20 +113,29 @@ def choice_expression(column: Column, raw: str) -> str:
 
 def typed_select(definition: Definition, provided: set[str], decimal_comma: bool,
                  source: str) -> str:
-    """SELECT _row, _sheet, then per column its typed value and its trimmed text."""
-    parts = ["_row", "_sheet"]
+    """SELECT _row, _sheet, then per column its typed value and its trimmed text
+    (``<column>__raw``), in layers so each step is computed once."""
+    comma = "true" if decimal_comma else "false"
+    cleaned, compact, doubles, typed = ["_row", "_sheet"], ["*"], ["*"], ["_row", "_sheet"]
     for column in definition.columns:
-        name = ident(column.name)
-        if column.name not in provided:
-            raw = "NULL::VARCHAR"
-        else:
-            raw = name
-        value = typed_expression(column, raw, decimal_comma)
+        name, raw = column.name, ident(column.name + "__raw")
+        source_cell = f"cell({ident(name)})" if name in provided else "NULL::VARCHAR"
+        cleaned.append(f"{source_cell} AS {raw}")
+        number = ident(name + "__number")
+        if column.type in NUMERIC:
+            text = f"regexp_replace({raw}, '[\\s\\x{{a0}}\\x{{202f}}]', '', 'g')"
+            if column.type == "share":
+                text = f"rtrim({text}, '%')"
+            compact.append(f"number_text({text}, {comma}) AS {ident(name + '__text')}")
+            scale = f" / CASE WHEN ends_with({raw}, '%') THEN 100 ELSE 1 END" \
+                if column.type == "share" else ""
+            doubles.append(f"try_cast({ident(name + '__text')} AS DOUBLE){scale} AS {number}")
+            number = f"(CASE WHEN isfinite({number}) THEN {number} END)"
+        value = typed_expression(column, raw, number)
         if column.default is not None:
-            value = f"CASE WHEN cell({raw}) IS NULL THEN {literal(column.default)} ELSE {value} END"
-        sql_type = {"list": "VARCHAR[]", "date": "DATE", "boolean": "BOOLEAN",
-                    "integer": "BIGINT", "number": "DOUBLE", "share": "DOUBLE"}.get(
-                        column.type, "VARCHAR")
-        parts.append(f"({value})::{sql_type} AS {name}")
-        parts.append(f"cell({raw}) AS {ident(column.name + '__raw')}")
-    return f"SELECT {', '.join(parts)} FROM {source}"
+            value = f"CASE WHEN {raw} IS NULL THEN {literal(column.default)} ELSE {value} END"
+        sql_type = SQL_TYPES[column.type]
+        typed.append(f"({value})::{sql_type} AS {ident(name)}")
+        typed.append(raw)
+    return (f"SELECT {', '.join(typed)} FROM (SELECT {', '.join(doubles)} FROM "
+            f"(SELECT {', '.join(compact)} FROM (SELECT {', '.join(cleaned)} FROM {source})))")

@@ -210,9 +210,10 @@ class _Run:
                              f"SELECT _row::BIGINT, _sheet::VARCHAR"
                              f"{', ' if names else ''}{selected} FROM incoming_chunk")
             self.con.unregister("incoming_chunk")
-        blank = " AND ".join(f"cell({parsing.ident(n)}) IS NULL" for n in provided) or "false"
+        blank = " AND ".join(f"{parsing.ident(n + '__raw')} IS NULL" for n in provided)
         select = parsing.typed_select(definition, set(provided), source.decimal_comma, raw)
-        self.con.execute(f"CREATE TABLE typed_{source.kind} AS {select} WHERE NOT ({blank})")
+        self.con.execute(f"CREATE TABLE typed_{source.kind} AS {select} "
+                         f"WHERE NOT ({blank or 'false'})")
         counts = self.counts[source.kind]
         total = self.con.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0]
         counts.rows_read = self.con.execute(

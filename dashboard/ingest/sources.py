@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -132,12 +133,12 @@ def _read_csv(path: Path, kind: str) -> Source:
 
 def _csv_chunks(path: Path, encoding: str, delimiter: str, width: int) -> Iterator[pd.DataFrame]:
     names = [f"c{i}" for i in range(width)]
-    reader = pd.read_csv(path, sep=delimiter, encoding=encoding, header=None, names=names,
-                         skiprows=1, dtype=str, keep_default_na=False, na_filter=False,
-                         skip_blank_lines=False, chunksize=CHUNK_ROWS, engine="c",
-                         on_bad_lines="error", index_col=False)
     first_row = 2
     try:
+        reader = pd.read_csv(path, sep=delimiter, encoding=encoding, header=None, names=names,
+                             skiprows=1, dtype=str, keep_default_na=False, na_filter=False,
+                             skip_blank_lines=False, chunksize=CHUNK_ROWS, engine="c",
+                             on_bad_lines="error", index_col=False)
         for chunk in reader:
             chunk = chunk.reset_index(drop=True)
             chunk.insert(0, "_row", range(first_row, first_row + len(chunk)))
@@ -145,7 +146,18 @@ def _csv_chunks(path: Path, encoding: str, delimiter: str, width: int) -> Iterat
             first_row += len(chunk)
             yield chunk
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
-        raise SourceError("unreadable", str(error).splitlines()[0], row=first_row) from None
+        message = str(error).splitlines()[0]
+        raise SourceError("unreadable", message, row=_error_row(message, first_row)) from None
+
+
+def _error_row(message: str, fallback: int) -> int:
+    """The spreadsheet row of a pandas parser error: 'row N' counts records from 0 with the
+    header as record 0, 'line N' counts the file's lines from 1."""
+    record = re.search(r"starting at row (\d+)", message)
+    if record:
+        return int(record[1]) + 1
+    line = re.search(r"in line (\d+)", message)
+    return int(line[1]) if line else fallback
 
 
 # -- XLSX ----------------------------------------------------------------------------------
