@@ -27,7 +27,7 @@ def file_hash(path: Path) -> str:
 
 
 def write_csv(path: Path, rows: list[list], delimiter: str = ",", encoding: str = "utf-8",
-              line_end: str = "\n") -> Path:
+              line_end: str = "\r\n") -> Path:
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator=line_end)
         writer.writerows(rows)

@@ -226,7 +226,7 @@ def test_the_same_file_twice_changes_nothing_and_says_so(database, tmp_path):
     assert again.result == "unchanged" and again.previous
     assert file_hash(database) == before
     # the same rows in another file (another hash): the keys say nothing changed
-    copy = write_csv(tmp_path / "copy.csv", [VISIT_HEADER, visit()], line_end="\r\n")
+    copy = write_csv(tmp_path / "copy.csv", [VISIT_HEADER, visit()], line_end="\n")
     by_keys = run(database, "visits", copy)
     assert by_keys.result == "unchanged" and not by_keys.previous
     assert by_keys.counts["visits"].rows_unchanged == 1
