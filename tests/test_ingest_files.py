@@ -173,6 +173,10 @@ def test_children_at_work_cannot_outnumber_the_children(database, tmp_path):
     ("header-only.csv", b"site_id,visited_on,workers\n", "empty_file"),
     ("truncated.csv", b'site_id,visited_on,source\nFCA-0001,2023-01-05,"programme mon',
      "unreadable"),
+    ("extra-value.csv", b"site_id,visited_on,workers\nFCA-0001,2023-01-05,12,5\n",
+     "wrong_field_count"),
+    ("short-row.csv", b"site_id,visited_on,workers\n\nFCA-0001,2023-01-05,12\nFCA-0001,2",
+     "wrong_field_count"),
 ])
 def test_an_empty_or_truncated_csv_is_refused(database, tmp_path, name, content, rule):
     path = tmp_path / name
@@ -181,6 +185,8 @@ def test_an_empty_or_truncated_csv_is_refused(database, tmp_path, name, content,
     outcome = run(database, "visits", path)
     assert outcome.result == "refused"
     assert rule in {p["rule"] for p in problems(outcome)}
+    if rule == "wrong_field_count":  # the row a spreadsheet shows, blank lines counted
+        assert {p["row"] for p in problems(outcome)} == {"2" if "extra" in name else "4"}
     assert file_hash(database) == before
 
 

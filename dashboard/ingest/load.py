@@ -134,7 +134,7 @@ def apply(target: Path, scratch: Path, loaded: list[Definition], token: tuple, o
         for definition in loaded:
             _write(con, definition)
             AFTER_LOAD.get(definition.kind, lambda con: None)(con)
-        build.build_rollups(con)
+        rebuild_rollups(con, {d.table for d in loaded} | AFTER_LOAD_TABLES)
         for definition in loaded:
             _check_references(con, definition)
             _log(con, definition, outcome, report_path, options, now)
@@ -162,6 +162,24 @@ def _write(con, definition: Definition) -> None:
                 f"WHERE {rows}")
 
 
+def rollups_for(tables: set[str]) -> list[str]:
+    """The rollups that read any of ``tables``, directly or through an earlier rollup, in
+    build order (a survey import need not recompute the 20-million-lot supply rollups)."""
+    stale: list[str] = []
+    for name in build.ROLLUPS:
+        sql = (build.ROLLUPS_DIR / f"{name}.sql").read_text()
+        words = set(WORD.findall(sql))
+        if words & (tables | set(stale)):
+            stale.append(name)
+    return stale
+
+
+def rebuild_rollups(con, tables: set[str]) -> None:
+    for name in rollups_for(tables):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+        con.execute((build.ROLLUPS_DIR / f"{name}.sql").read_text())
+
+
 def _survey_rounds(con) -> None:
     """A round first seen in a survey file is created, spanning its interviews; a known round
     is widened to its interviews' dates."""
@@ -183,6 +201,7 @@ def _survey_rounds(con) -> None:
 
 
 AFTER_LOAD = {"survey": _survey_rounds}
+AFTER_LOAD_TABLES = {"survey_rounds"}  # tables the follow-ups change
 
 
 def _check_references(con, definition: Definition) -> None:

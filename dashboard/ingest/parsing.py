@@ -90,8 +90,8 @@ def typed_expression(column: Column, raw: str, number: str) -> str:
                f"THEN {number}::BIGINT END"
     if column.type in ("number", "share"):
         return number
-    if column.type == "date":
-        return f"to_date({raw})"
+    if column.type == "date":  # a plain ISO date skips the patterns
+        return f"coalesce(try_strptime({raw}, '%Y-%m-%d')::DATE, to_date({raw}))"
     if column.type == "boolean":
         return f"to_boolean({raw})"
     if column.type == "list":  # an empty cell is an empty list: nothing to add
@@ -130,6 +130,10 @@ def typed_select(definition: Definition, provided: set[str], decimal_comma: bool
             scale = f" / CASE WHEN ends_with({raw}, '%') THEN 100 ELSE 1 END" \
                 if column.type == "share" else ""
             doubles.append(f"try_cast({ident(name + '__text')} AS DOUBLE){scale} AS {number}")
+            # the common case, a plain number, skips the clean-up (CASE evaluates lazily)
+            compact[-1] = (f"CASE WHEN try_cast({raw} AS DOUBLE) IS NOT NULL THEN {raw} "
+                           f"ELSE {compact[-1].removesuffix(' AS ' + ident(name + '__text'))} "
+                           f"END AS {ident(name + '__text')}")
             number = f"(CASE WHEN isfinite({number}) THEN {number} END)"
         value = typed_expression(column, raw, number)
         if column.default is not None:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from dashboard import build
 from dashboard.ingest import checks, load, parsing, report
@@ -103,18 +104,19 @@ def import_file(target: Path | str, kind: str, path: Path | str, options: Option
     """Import one CSV or spreadsheet file of ``kind`` into the database at ``target``."""
     get(kind)
     return import_sources(target, lambda: [read_file(Path(path), kind, sheet)], Path(path),
-                          options or Options())
+                          options or Options(), [kind])
 
 
 def import_sources(target: Path | str, read: Callable[[], list[Source]], file: Path,
-                   options: Options) -> Outcome:
-    """Check and load what ``read()`` returns (see the module docstring)."""
+                   options: Options, kinds: list[str] | None = None) -> Outcome:
+    """Check and load what ``read()`` returns (see the module docstring); ``kinds`` names
+    what the file should give, for the report when it cannot be read at all."""
     target = Path(target)
     options.user = options.user or os.environ.get("FCA_USER") or getpass.getuser()
     today = options.today or dt.date.today()
     digest = sha256(file)
     workdir = Path(tempfile.mkdtemp(prefix="fca-import-"))
-    run = _Run(target, file, digest, options, today, workdir)
+    run = _Run(target, file, digest, options, today, workdir, kinds or [""])
     try:
         return run.execute(read)
     except BaseException as error:
@@ -125,8 +127,8 @@ def import_sources(target: Path | str, read: Callable[[], list[Source]], file: P
 
 
 class _Run:
-    def __init__(self, target, file, digest, options, today, workdir):
-        self.target, self.file, self.digest = target, file, digest
+    def __init__(self, target, file, digest, options, today, workdir, expected):
+        self.target, self.file, self.digest, self.expected = target, file, digest, expected
         self.options, self.today, self.workdir = options, today, workdir
         self.scratch = workdir / "stage.duckdb"
         self.con: duckdb.DuckDBPyConnection | None = None
@@ -149,8 +151,10 @@ class _Run:
             for source in _in_load_order(sources):
                 self._stage(source)
         except SourceError as error:
-            report.add_file_problem(self.con, self.kinds[0] if self.kinds else "",
-                                    error.rule, error.detail, error.row)
+            kind = self.kinds[0] if self.kinds else self.expected[0]
+            for row, found in error.rows or [(error.row, None)]:
+                report.add_file_problem(self.con, kind, error.rule, error.detail, row,
+                                        value=None if found is None else str(found))
             return self._finish("refused")
         for kind in self.kinds_in_order:
             self._check(get(kind))
@@ -200,8 +204,10 @@ class _Run:
         for chunk in source.chunks:
             frame = chunk.iloc[:, [0, 1, *positions]].copy()
             frame.columns = ["_row", "_sheet", *names]
-            for name in names:
-                frame[name] = frame[name].map(_text, na_action="ignore").astype(object)
+            for name in names:  # a CSV gives text; a spreadsheet or a reader other values
+                if not pd.api.types.is_string_dtype(frame[name].dtype) \
+                        or frame[name].dtype == object:
+                    frame[name] = frame[name].map(_text, na_action="ignore").astype(object)
             frame["_sheet"] = frame["_sheet"].astype(object)
             self.con.register("incoming_chunk", frame)
             selected = ", ".join(f"{parsing.ident(n)}::VARCHAR" for n in names)

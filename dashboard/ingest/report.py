@@ -29,7 +29,7 @@ RULES = ("required", "not_integer", "not_number", "not_share", "not_date", "not_
          "not_list", "not_allowed", "below_minimum", "above_maximum", "not_above", "not_below",
          "future_date", "too_early", "swapped_coordinates", "outside_drc", "unknown_reference",
          "already_in_database", "rule", "duplicate_key", "missing_column", "unused_column",
-         "empty_file", "unreadable", "unknown_sheet")
+         "empty_file", "unreadable", "unknown_sheet", "wrong_field_count")
 REPORT_COLUMNS = ("row", "sheet", "column", "value", "rule", "severity", "message")
 JOURNAL_COLUMNS = ("at", "kind", "mode", "result", "source_file", "source_sha256",
                    "rows_read", "rows_accepted", "rows_rejected", "rows_new", "rows_changed",
@@ -48,9 +48,10 @@ def add_failures(con, kind: str, selects: list[str]) -> None:
 
 
 def add_file_problem(con, kind: str, rule: str, detail: str, row: int | None,
-                     severity: str = "error", column: str | None = None) -> None:
+                     severity: str = "error", column: str | None = None,
+                     value: str | None = None) -> None:
     """A problem with the file rather than a cell: unreadable, empty, a missing column."""
-    value = detail if rule == "unused_column" else None
+    value = detail if rule == "unused_column" else value
     con.execute("INSERT INTO failures VALUES ($kind, $row, NULL, $column, $value, $rule, "
                 "$param, $severity)",
                 {"kind": kind, "row": row, "column": column, "value": value, "rule": rule,

@@ -20,18 +20,20 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import python_calamine
+from pyarrow import csv as pa_csv
 
 from dashboard.ingest.definitions import Definition, normalised
 
 CHUNK_ROWS = 100_000
+BLOCK_BYTES = 16 << 20  # about 100,000 rows of a 20-column survey at a time
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t")
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -45,6 +47,7 @@ class SourceError(Exception):
         self.rule = rule
         self.detail = detail
         self.row = row
+        self.rows: list[tuple[int, int]] = []  # wrong_field_count: (row, values found)
 
 
 @dataclass
@@ -97,6 +100,17 @@ def detect_encoding(path: Path) -> str:
     return "latin-1"
 
 
+def quotes_balanced(path: Path) -> bool:
+    """Whether the file has an even number of double quotes: a well-formed CSV does (a quoted
+    value opens and closes, a quote inside one is doubled); a file cut inside a quoted value
+    does not, and pyarrow would quietly end the value at the end of the file."""
+    count = 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            count += block.count(b'"')
+    return count % 2 == 0
+
+
 def sniff_delimiter(sample: str) -> str:
     """The separator of the header line: the most frequent of comma, semicolon and tab
     outside quotes (a French Excel CSV uses semicolons, as its decimal mark is a comma)."""
@@ -132,32 +146,58 @@ def _read_csv(path: Path, kind: str) -> Source:
 
 
 def _csv_chunks(path: Path, encoding: str, delimiter: str, width: int) -> Iterator[pd.DataFrame]:
+    """pyarrow's streaming reader: blank lines stay rows (so row numbers are a spreadsheet's),
+    quoted values may hold line breaks, every cell is text."""
     names = [f"c{i}" for i in range(width)]
+    invalid: list = []
+    reader_options = pa_csv.ReadOptions(encoding=encoding.replace("utf-8-sig", "utf8"),
+                                        skip_rows=1, column_names=names, block_size=BLOCK_BYTES)
+    parse = pa_csv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
+                                newlines_in_values=True,
+                                invalid_row_handler=lambda row: invalid.append(row) or "skip")
+    convert = pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                    strings_can_be_null=False, quoted_strings_can_be_null=False)
+    if not quotes_balanced(path):
+        raise _damaged(path, encoding, delimiter, width, "unbalanced quotes")
     first_row = 2
     try:
-        reader = pd.read_csv(path, sep=delimiter, encoding=encoding, header=None, names=names,
-                             skiprows=1, dtype=str, keep_default_na=False, na_filter=False,
-                             skip_blank_lines=False, chunksize=CHUNK_ROWS, engine="c",
-                             on_bad_lines="error", index_col=False)
-        for chunk in reader:
-            chunk = chunk.reset_index(drop=True)
-            chunk.insert(0, "_row", range(first_row, first_row + len(chunk)))
-            chunk.insert(1, "_sheet", None)
-            first_row += len(chunk)
-            yield chunk
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
-        message = str(error).splitlines()[0]
-        raise SourceError("unreadable", message, row=_error_row(message, first_row)) from None
+        with pa_csv.open_csv(path, read_options=reader_options, parse_options=parse,
+                             convert_options=convert) as reader:
+            for batch in reader:
+                if invalid:
+                    break
+                chunk = batch.to_pandas()
+                chunk.insert(0, "_row", range(first_row, first_row + len(chunk)))
+                chunk.insert(1, "_sheet", None)
+                first_row += len(chunk)
+                yield chunk
+    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        raise _damaged(path, encoding, delimiter, width, str(error)) from None
+    if invalid:
+        raise _damaged(path, encoding, delimiter, width, "")
 
 
-def _error_row(message: str, fallback: int) -> int:
-    """The spreadsheet row of a pandas parser error: 'row N' counts records from 0 with the
-    header as record 0, 'line N' counts the file's lines from 1."""
-    record = re.search(r"starting at row (\d+)", message)
-    if record:
-        return int(record[1]) + 1
-    line = re.search(r"in line (\d+)", message)
-    return int(line[1]) if line else fallback
+def _damaged(path: Path, encoding: str, delimiter: str, width: int, detail: str) -> SourceError:
+    """Which rows of a damaged CSV are wrong, as a spreadsheet counts them (Python's csv
+    module, record by record: slower, and only for a file that is refused anyway)."""
+    problems = []
+    row = 1
+    with open(path, encoding=encoding, newline="") as handle:
+        records = csv.reader(handle, delimiter=delimiter, strict=True)
+        next(records, None)
+        try:
+            for record in records:
+                row += 1
+                if record and len(record) != width:
+                    problems.append((row, len(record)))
+        except csv.Error:
+            return SourceError("unreadable", f"the file ends inside a quoted value (row {row + 1}"
+                               "): it was cut short or a quote is missing", row=row + 1)
+    if not problems:
+        return SourceError("unreadable", detail.splitlines()[0] if detail else "", row=None)
+    error = SourceError("wrong_field_count", str(width), row=problems[0][0])
+    error.rows = problems
+    return error
 
 
 # -- XLSX ----------------------------------------------------------------------------------
