@@ -21,6 +21,7 @@ from ingest_fixtures import (
     write_csv,
     write_xlsx,
 )
+from support import ROOT
 
 from dashboard.ingest import report, templates
 
@@ -351,3 +352,28 @@ def test_the_report_is_in_the_users_language(database, tmp_path):
     assert problem == {"ligne": "2", "feuille": "", "colonne": "deepest_pit_m",
                        "valeur": "profond", "règle": "not_number", "gravité": "erreur",
                        "message": "« profond » n'est pas un nombre."}
+
+
+def test_what_a_file_leaves_empty_stays_unknown_and_the_rollups_count_only_it(database,
+                                                                              tmp_path):
+    path = write_csv(tmp_path / "visits.csv", [
+        ["site_id", "visited_on", "workers", "children_under_15", "active_pits"],
+        ["FCA-0001", "2023-02-01", "100", "3", ""],
+        ["FCA-0001", "2023-02-15", "", "2", "8"]])
+    assert run(database, "visits", path).result == "loaded"
+    assert query(database, """SELECT women, covered_pits FROM site_visits
+        WHERE site_id = 'FCA-0001' AND visited_on >= '2023-02-01'""") == [(None, None)] * 2
+    assert query(database, """SELECT visits, visits_with_workers, workers_seen,
+        children_under_15_seen, children_under_15_seen_with_workers,
+        workers_seen_with_children_under_15, active_pits, active_pits_with_covered, workforce
+        FROM site_month WHERE site_id = 'FCA-0001' AND month = '2023-02-01'""") == [
+        (2, 1, 100, 5, 3, 100, 8, None, 100.0)]
+
+
+def test_a_site_without_a_province_is_in_no_province(database, tmp_path):
+    path = write_csv(tmp_path / "sites.csv", [
+        ["site_id", "name", "lat", "lon", "programme_status"],
+        ["IPIS-1", "Mine d'or", "-2.5", "28.9", "comparison"]])
+    assert run(database, "sites", path).result == "loaded"
+    sql = (ROOT / "queries" / "provinces.sql").read_text()
+    assert None not in [row[0] for row in query(database, sql)]
