@@ -12,6 +12,7 @@ run of a copy of it with other bytes (every row compared by key), side by side.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -43,16 +44,19 @@ def write_survey_csv(sector: Path, out: Path, rows: int) -> int:
     return written
 
 
-def timed_child(args: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (GB) and output of `python -m dashboard.ingest ARGS`."""
+def timed_child(args: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak RSS (GB) and output of `python -m dashboard.ingest
+    ARGS` (CPU time shows the work when other processes share the cores)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "dashboard.ingest", *args], cwd=ROOT,
                           capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    if done.returncode not in (0,):
+    if done.returncode != 0:
         raise SystemExit(f"import failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
-    return seconds, peak, done.stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, cpu, after.ru_maxrss / 1024 / 1024, done.stdout
 
 
 def main() -> None:
@@ -72,18 +76,20 @@ def main() -> None:
           f"{database.stat().st_size / 1e6:.0f} MB")
     common = ["--db", str(database), "--report", str(OUT / "ingest" / "report.csv")]
 
-    seconds, peak, output = timed_child(["survey", str(csv_path), *common])
+    seconds, cpu, peak, output = timed_child(["survey", str(csv_path), *common, "--timings"])
     print(output.strip())
-    print(f"import: {seconds:.1f} s (target {TARGET_SECONDS} s, ratio "
-          f"{seconds / TARGET_SECONDS:.2f}), peak RSS {peak:.2f} GB (target {TARGET_GB} GB, "
-          f"ratio {peak / TARGET_GB:.2f}), {rows / seconds:,.0f} rows/s")
+    print(f"import: {seconds:.1f} s wall (target {TARGET_SECONDS} s, ratio "
+          f"{seconds / TARGET_SECONDS:.2f}), {cpu:.1f} s CPU, peak RSS {peak:.2f} GB (target "
+          f"{TARGET_GB} GB, ratio {peak / TARGET_GB:.2f}), {rows / seconds:,.0f} rows/s; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
-    seconds, _, _ = timed_child(["survey", str(csv_path), *common])
-    print(f"same file again (by hash, nothing to do): {seconds:.1f} s")
+    seconds, cpu, _, _ = timed_child(["survey", str(csv_path), *common])
+    print(f"same file again (by hash, nothing to do): {seconds:.1f} s wall, {cpu:.1f} s CPU")
     copy = OUT / "survey_2m_copy.csv"
     copy.write_bytes(csv_path.read_bytes() + b"\n")
-    seconds, peak_dry, output = timed_child(["survey", str(copy), "--dry-run", *common])
-    print(f"same rows in another file, dry run (every row compared by key): {seconds:.1f} s")
+    seconds, cpu, _, output = timed_child(["survey", str(copy), "--dry-run", *common])
+    print(f"same rows in another file, dry run (every row compared by key): {seconds:.1f} s "
+          f"wall, {cpu:.1f} s CPU")
     print(output.strip().splitlines()[-2])
 
 

@@ -75,6 +75,8 @@ def _file_commands(commands) -> None:
         command.add_argument("--report", type=Path, default=None,
                              help="where to write the report (default: reports/ beside the "
                                   "database)")
+        command.add_argument("--timings", action="store_true",
+                             help="print the seconds each step took")
     template = commands.add_parser("template", help="write the XLSX template of a kind")
     template.add_argument("kind", choices=definitions.kinds())
     template.add_argument("--lang", choices=("en", "fr"), default="en")
@@ -130,6 +132,9 @@ def _import(args) -> int:
         for line in report.first_problems(outcome.report, args.lang):
             print(line)
     print(report.summary(outcome, target, options)[-1])
+    if args.timings:
+        print("seconds: " + ", ".join(f"{step} {value:.1f}"
+                                      for step, value in outcome.seconds.items()))
     return 2 if outcome.result in ("refused", "failed") else 0
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
@@ -37,6 +38,20 @@ TYPE_RULES = {"integer": "not_integer", "number": "not_number", "share": "not_sh
               "text": "not_allowed"}
 
 
+@dataclass(frozen=True)
+class Check:
+    """A check that looks at one row: the rows where ``where`` holds break it."""
+
+    column: str
+    value: str  # SQL of the value the report shows
+    rule: str
+    where: str
+    param: str = "NULL"
+
+    def sql(self, table: str) -> str:
+        return failure(table, self.column, self.value, self.rule, self.where, self.param)
+
+
 def failure(table: str, column: str, value_sql: str, rule: str, where: str,
             param_sql: str = "NULL", severity: str = "error") -> str:
     return (f"SELECT _row, _sheet, {literal(column)} AS col, {value_sql}::VARCHAR AS value, "
@@ -44,47 +59,44 @@ def failure(table: str, column: str, value_sql: str, rule: str, where: str,
             f"{literal(severity)} AS severity FROM {table} AS t WHERE {where}")
 
 
-def row_checks(definition: Definition, table: str, language: str, today: dt.date) -> list[str]:
+def row_checks(definition: Definition, language: str, today: dt.date) -> list[Check]:
     """The checks that look at one row at a time."""
-    selects: list[str] = []
+    found: list[Check] = []
     for column in definition.columns:
-        selects += _column_checks(column, table, language, today)
+        found += _column_checks(column, language, today)
     for rule in definition.rules:
-        raw = ident(rule.column + "__raw")
-        selects.append(failure(table, rule.column, raw, "rule", f"NOT ({rule.check})",
-                               literal(rule.text(language))))
+        found.append(Check(rule.column, ident(rule.column + "__raw"), "rule",
+                           f"NOT ({rule.check})", literal(rule.text(language))))
     if {"lat", "lon"} <= set(definition.names):
-        selects.append(failure(
-            table, "lat", "lat__raw || ', ' || lon__raw", "swapped_coordinates",
-            "lat BETWEEN 12.0 AND 31.5 AND lon BETWEEN -13.5 AND 5.5"))
-    return selects
+        found.append(Check("lat", "lat__raw || ', ' || lon__raw", "swapped_coordinates",
+                           "lat BETWEEN 12.0 AND 31.5 AND lon BETWEEN -13.5 AND 5.5"))
+    return found
 
 
-def _column_checks(column: Column, table: str, language: str, today: dt.date) -> list[str]:
+def _column_checks(column: Column, language: str, today: dt.date) -> list[Check]:
     name, raw = ident(column.name), ident(column.name + "__raw")
-    checks = []
+    found = []
     if column.required and column.default is None:
-        checks.append(failure(table, column.name, "NULL", "required", f"{raw} IS NULL"))
+        found.append(Check(column.name, "NULL", "required", f"{raw} IS NULL"))
     if column.type != "text" or column.choices:
         param = literal(", ".join(column.choice_labels(language))) if column.choices else "NULL"
-        checks.append(failure(table, column.name, raw, TYPE_RULES[column.type],
-                              f"{raw} IS NOT NULL AND {name} IS NULL", param))
+        found.append(Check(column.name, raw, TYPE_RULES[column.type],
+                           f"{raw} IS NOT NULL AND {name} IS NULL", param))
     bounds = (("min", ">=", "below_minimum"), ("max", "<=", "above_maximum"),
               ("above", ">", "not_above"), ("below", "<", "not_below"))
     for field, keeps, rule in bounds:
         bound = getattr(column, field)
         if bound is not None:
-            checks.append(failure(table, column.name, raw, rule,
-                                  f"NOT ({name} {keeps} {float(bound)!r})",
-                                  literal(_number(bound))))
+            found.append(Check(column.name, raw, rule, f"NOT ({name} {keeps} {float(bound)!r})",
+                               literal(_number(bound))))
     if column.type == "date":
         if not column.future:
-            checks.append(failure(table, column.name, raw, "future_date",
-                                  f"{name} > DATE {literal(today.isoformat())}",
-                                  literal(today.isoformat())))
-        checks.append(failure(table, column.name, raw, "too_early",
-                              f"{name} < DATE {literal(EARLIEST_DATE)}", literal(EARLIEST_DATE)))
-    return checks
+            found.append(Check(column.name, raw, "future_date",
+                               f"{name} > DATE {literal(today.isoformat())}",
+                               literal(today.isoformat())))
+        found.append(Check(column.name, raw, "too_early",
+                           f"{name} < DATE {literal(EARLIEST_DATE)}", literal(EARLIEST_DATE)))
+    return found
 
 
 def _number(value: float) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from pathlib import Path
 
 import duckdb
@@ -67,37 +68,23 @@ def plan(con, definition: Definition, provided: set[str], counts) -> None:
     on = " AND ".join(f"e.{ident(k)} IS NOT DISTINCT FROM f.{ident(k)}"
                       for k in definition.key)
     matched = f"e.{ident(definition.key[0])} IS NOT NULL"
-    values = []
-    for name in _table_columns(con, table):
-        if name == definition.id:
-            values.append(f"""CASE WHEN {matched} THEN e.{ident(name)} ELSE
-                (SELECT coalesce(max({ident(name)}), 0) FROM {live})
-                + row_number() OVER (PARTITION BY {matched} ORDER BY f._row) END
-                AS {ident(name)}""")
-            continue
-        column = definition.column(name)
-        if column.derived:
-            value = f"({_qualified(column.derived, definition)})"
-        elif name in provided:
-            value = f"f.{ident(name)}"
-        else:
-            fallback = (literal(column.default) if column.default is not None
-                        else "[]::VARCHAR[]" if column.type == "list" else "NULL")
-            value = f"CASE WHEN {matched} THEN e.{ident(name)} ELSE {fallback} END"
-        values.append(f"{value} AS {ident(name)}")
-    same = " AND ".join(f"p.{ident(n)} IS NOT DISTINCT FROM e.{ident(n)}"
-                        for n in _table_columns(con, table) if n != definition.id)
-    con.execute(f"""CREATE TABLE planned_{kind} AS
-        SELECT f._row, ({matched}) AS _matched, {', '.join(values)}
+    values = {name: _value(definition, name, provided, matched)
+              for name in _table_columns(con, table)}
+    if definition.id:
+        values[definition.id] = f"""CASE WHEN {matched} THEN e.{ident(definition.id)} ELSE
+            (SELECT coalesce(max({ident(definition.id)}), 0) FROM {live})
+            + row_number() OVER (PARTITION BY {matched} ORDER BY f._row) END"""
+    same = " AND ".join(f"({value}) IS NOT DISTINCT FROM e.{ident(name)}"
+                        for name, value in values.items() if name != definition.id)
+    selected = ", ".join(f"{value} AS {ident(name)}" for name, value in values.items())
+    # one join with the database: each row is new, unchanged or changed
+    con.execute(f"""CREATE TABLE plan_{kind} AS
+        SELECT f._row, {selected},
+               CASE WHEN NOT ({matched}) THEN 'new' WHEN {same} THEN 'unchanged'
+                    ELSE 'changed' END AS _status
         FROM final_{kind} AS f LEFT JOIN {live} AS e ON {on}""")
     keys_p = " AND ".join(f"e.{ident(k)} IS NOT DISTINCT FROM p.{ident(k)}"
                           for k in definition.key)
-    con.execute(f"""CREATE TABLE plan_{kind} AS
-        SELECT p.*, CASE WHEN NOT p._matched THEN 'new'
-                         WHEN EXISTS (SELECT 1 FROM {live} AS e WHERE {keys_p} AND {same})
-                         THEN 'unchanged' ELSE 'changed' END AS _status
-        FROM planned_{kind} AS p""")
-    con.execute(f"DROP TABLE planned_{kind}")
     status = dict(con.execute(f"SELECT _status, count(*) FROM plan_{kind} GROUP BY 1").fetchall())
     counts.rows_new = status.get("new", 0)
     counts.rows_changed = status.get("changed", 0)
@@ -106,6 +93,20 @@ def plan(con, definition: Definition, provided: set[str], counts) -> None:
         counts.rows_removed = con.execute(f"""SELECT count(*) FROM {live} AS e
             WHERE {_in_scope(definition, 'e', f'plan_{kind}')}
               AND NOT EXISTS (SELECT 1 FROM plan_{kind} AS p WHERE {keys_p})""").fetchall()[0][0]
+
+
+def _value(definition: Definition, name: str, provided: set[str], matched: str) -> str:
+    """What a planned row holds in column ``name`` (the id is set by ``plan``)."""
+    if name == definition.id:
+        return "NULL"
+    column = definition.column(name)
+    if column.derived:
+        return _qualified(column.derived, definition)
+    if name in provided:
+        return f"f.{ident(name)}"
+    fallback = (literal(column.default) if column.default is not None
+                else "[]::VARCHAR[]" if column.type == "list" else "NULL")
+    return f"CASE WHEN {matched} THEN e.{ident(name)} ELSE {fallback} END"
 
 
 def _qualified(expression: str, definition: Definition) -> str:
@@ -131,10 +132,14 @@ def apply(target: Path, scratch: Path, loaded: list[Definition], token: tuple, o
             raise DatabaseChanged("The database changed while this file was being checked "
                                   "(another import?): nothing was loaded; run the import again.")
         con.execute("ATTACH $path AS stage (READ_ONLY)", {"path": str(scratch)})
+        started = time.perf_counter()
         for definition in loaded:
             _write(con, definition)
             AFTER_LOAD.get(definition.kind, lambda con: None)(con)
+        outcome.seconds["load: write"] = time.perf_counter() - started
+        started = time.perf_counter()
         rebuild_rollups(con, {d.table for d in loaded} | AFTER_LOAD_TABLES)
+        outcome.seconds["load: rollups"] = time.perf_counter() - started
         for definition in loaded:
             _check_references(con, definition)
             _log(con, definition, outcome, report_path, options, now)

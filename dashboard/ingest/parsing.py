@@ -93,7 +93,8 @@ def typed_expression(column: Column, raw: str, number: str) -> str:
     if column.type == "date":  # a plain ISO date skips the patterns
         return f"coalesce(try_strptime({raw}, '%Y-%m-%d')::DATE, to_date({raw}))"
     if column.type == "boolean":
-        return f"to_boolean({raw})"
+        return (f"CASE WHEN {raw} IN ('true', 'yes', 'oui', '1') THEN true "
+                f"WHEN {raw} IN ('false', 'no', 'non', '0') THEN false ELSE to_boolean({raw}) END")
     if column.type == "list":  # an empty cell is an empty list: nothing to add
         return f"coalesce(to_list({raw}), []::VARCHAR[])"
     if column.choices:
@@ -116,7 +117,7 @@ def typed_select(definition: Definition, provided: set[str], decimal_comma: bool
     """SELECT _row, _sheet, then per column its typed value and its trimmed text
     (``<column>__raw``), in layers so each step is computed once."""
     comma = "true" if decimal_comma else "false"
-    cleaned, compact, doubles, typed = ["_row", "_sheet"], ["*"], ["*"], ["_row", "_sheet"]
+    cleaned, compact, typed = ["_row", "_sheet"], ["*"], ["_row", "_sheet"]
     for column in definition.columns:
         name, raw = column.name, ident(column.name + "__raw")
         source_cell = f"cell({ident(name)})" if name in provided else "NULL::VARCHAR"
@@ -126,14 +127,12 @@ def typed_select(definition: Definition, provided: set[str], decimal_comma: bool
             text = f"regexp_replace({raw}, '[\\s\\x{{a0}}\\x{{202f}}]', '', 'g')"
             if column.type == "share":
                 text = f"rtrim({text}, '%')"
-            compact.append(f"number_text({text}, {comma}) AS {ident(name + '__text')}")
             scale = f" / CASE WHEN ends_with({raw}, '%') THEN 100 ELSE 1 END" \
                 if column.type == "share" else ""
-            doubles.append(f"try_cast({ident(name + '__text')} AS DOUBLE){scale} AS {number}")
             # the common case, a plain number, skips the clean-up (CASE evaluates lazily)
-            compact[-1] = (f"CASE WHEN try_cast({raw} AS DOUBLE) IS NOT NULL THEN {raw} "
-                           f"ELSE {compact[-1].removesuffix(' AS ' + ident(name + '__text'))} "
-                           f"END AS {ident(name + '__text')}")
+            compact.append(f"""CASE WHEN try_cast({raw} AS DOUBLE) IS NOT NULL
+                THEN try_cast({raw} AS DOUBLE)
+                ELSE try_cast(number_text({text}, {comma}) AS DOUBLE){scale} END AS {number}""")
             number = f"(CASE WHEN isfinite({number}) THEN {number} END)"
         value = typed_expression(column, raw, number)
         if column.default is not None:
@@ -141,5 +140,5 @@ def typed_select(definition: Definition, provided: set[str], decimal_comma: bool
         sql_type = SQL_TYPES[column.type]
         typed.append(f"({value})::{sql_type} AS {ident(name)}")
         typed.append(raw)
-    return (f"SELECT {', '.join(typed)} FROM (SELECT {', '.join(doubles)} FROM "
-            f"(SELECT {', '.join(compact)} FROM (SELECT {', '.join(cleaned)} FROM {source})))")
+    return (f"SELECT {', '.join(typed)} FROM (SELECT {', '.join(compact)} FROM "
+            f"(SELECT {', '.join(cleaned)} FROM {source}))")

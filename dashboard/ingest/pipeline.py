@@ -28,9 +28,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
+import itertools
 import os
+import resource
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +100,7 @@ class Outcome:
     report: Path | None = None
     previous: str | None = None  # when the same file was loaded before
     notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per step, for benchmarks
 
 
 def import_file(target: Path | str, kind: str, path: Path | str, options: Options | None = None,
@@ -136,6 +140,7 @@ class _Run:
         self.counts: dict[str, KindCounts] = {}
         self.notes: list[str] = []
         self._provided: dict[str, set[str]] = {}
+        self.seconds: dict[str, float] = {}
         self.finished = False
 
     # -- the run ---------------------------------------------------------------------------
@@ -148,22 +153,25 @@ class _Run:
             previous = load.previous_import(self.con, self.digest, self.kinds)
             if previous:
                 return self._finish("unchanged", previous=previous)
-            for source in _in_load_order(sources):
-                self._stage(source)
+            with self._timed("read"):
+                for source in _in_load_order(sources):
+                    self._stage(source)
         except SourceError as error:
             kind = self.kinds[0] if self.kinds else self.expected[0]
             for row, found in error.rows or [(error.row, None)]:
                 report.add_file_problem(self.con, kind, error.rule, error.detail, row,
                                         value=None if found is None else str(found))
             return self._finish("refused")
-        for kind in self.kinds_in_order:
-            self._check(get(kind))
+        with self._timed("check"):
+            for kind in self.kinds_in_order:
+                self._check(get(kind))
         errors, _ = report.problem_counts(self.con)
         if errors and not self.options.lenient:
             return self._finish("refused")
         token = load.database_token(self.con)
-        for kind in self.kinds_in_order:
-            load.plan(self.con, get(kind), self._provided[kind], self.counts[kind])
+        with self._timed("plan"):
+            for kind in self.kinds_in_order:
+                load.plan(self.con, get(kind), self._provided[kind], self.counts[kind])
         if self.options.dry_run:
             return self._finish("dry_run")
         if not any(c.changes for c in self.counts.values()):
@@ -172,10 +180,18 @@ class _Run:
         self.con = None
         outcome = self._outcome("loaded")
         report_path = report.report_path(self.target, self.file, self.kinds, self.options)
-        load.apply(self.target, self.scratch, [get(k) for k in self.kinds_in_order], token,
-                   outcome, report_path, self.options)
+        with self._timed("load"):
+            load.apply(self.target, self.scratch, [get(k) for k in self.kinds_in_order],
+                       token, outcome, report_path, self.options)
         self.con = duckdb.connect(str(self.scratch), read_only=True)
         return self._finish("loaded", report_path=report_path)
+
+    @contextlib.contextmanager
+    def _timed(self, step: str):
+        started, cpu = time.perf_counter(), _cpu_seconds()
+        yield
+        self.seconds[step] = time.perf_counter() - started
+        self.seconds[f"{step} (cpu)"] = _cpu_seconds() - cpu
 
     @property
     def kinds_in_order(self) -> list[str]:
@@ -195,44 +211,52 @@ class _Run:
         for column in missing:
             report.add_file_problem(self.con, source.kind, "missing_column", column.label_fr,
                                     1, column=column.name)
-        raw = f"raw_{source.kind}"
-        columns = ", ".join(f"{parsing.ident(c)} VARCHAR" for c in provided)
-        self.con.execute(f"CREATE TABLE {raw} (_row BIGINT, _sheet VARCHAR"
-                         f"{', ' if columns else ''}{columns})")
         positions = [2 + p for p, _ in sorted(used.items(), key=lambda i: i[0])]
         names = [used[p - 2] for p in positions]
-        for chunk in source.chunks:
-            frame = chunk.iloc[:, [0, 1, *positions]].copy()
-            frame.columns = ["_row", "_sheet", *names]
-            for name in names:  # a CSV gives text; a spreadsheet or a reader other values
-                if not pd.api.types.is_string_dtype(frame[name].dtype) \
-                        or frame[name].dtype == object:
-                    frame[name] = frame[name].map(_text, na_action="ignore").astype(object)
-            frame["_sheet"] = frame["_sheet"].astype(object)
-            self.con.register("incoming_chunk", frame)
-            selected = ", ".join(f"{parsing.ident(n)}::VARCHAR" for n in names)
-            self.con.execute(f"INSERT INTO {raw} (_row, _sheet{', ' if names else ''}"
-                             f"{', '.join(parsing.ident(n) for n in names)}) "
-                             f"SELECT _row::BIGINT, _sheet::VARCHAR"
-                             f"{', ' if names else ''}{selected} FROM incoming_chunk")
-            self.con.unregister("incoming_chunk")
+        selected = ", ".join(["_row::BIGINT AS _row", "_sheet::VARCHAR AS _sheet",
+                              *(f"{parsing.ident(n)}::VARCHAR AS {parsing.ident(n)}"
+                                for n in names)])
         blank = " AND ".join(f"{parsing.ident(n + '__raw')} IS NULL" for n in provided)
-        select = parsing.typed_select(definition, set(provided), source.decimal_comma, raw)
-        self.con.execute(f"CREATE TABLE typed_{source.kind} AS {select} "
-                         f"WHERE NOT ({blank or 'false'})")
+        select = parsing.typed_select(definition, set(provided), source.decimal_comma,
+                                      f"(SELECT {selected} FROM incoming_chunk)")
+        typed, total, created = f"typed_{source.kind}", 0, False
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ["_row", "_sheet", *names]})
+        # each chunk is typed as it comes: the file is never whole in memory nor staged twice
+        for chunk in itertools.chain(source.chunks, [None]):
+            if chunk is None and total:
+                break
+            frame = empty if chunk is None else self._frame(chunk, positions, names)
+            total += len(frame)
+            self.con.register("incoming_chunk", frame)
+            statement = f"INSERT INTO {typed} " if created else f"CREATE TABLE {typed} AS "
+            created = True
+            self.con.execute(f"{statement}{select} WHERE NOT ({blank or 'false'})")
+            self.con.unregister("incoming_chunk")
         counts = self.counts[source.kind]
-        total = self.con.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0]
-        counts.rows_read = self.con.execute(
-            f"SELECT count(*) FROM typed_{source.kind}").fetchall()[0][0]
+        counts.rows_read = self.con.execute(f"SELECT count(*) FROM {typed}").fetchall()[0][0]
         counts.rows_blank = total - counts.rows_read
         if counts.rows_read == 0 and not missing:
             report.add_file_problem(self.con, source.kind, "empty_file", "", None)
-        self.con.execute(f"DROP TABLE {raw}")
+
+    @staticmethod
+    def _frame(chunk: pd.DataFrame, positions: list[int], names: list[str]) -> pd.DataFrame:
+        """The chunk's provenance and used columns, named, as text."""
+        frame = chunk.iloc[:, [0, 1, *positions]].copy()
+        frame.columns = ["_row", "_sheet", *names]
+        for name in names:  # a CSV gives text; a spreadsheet or a reader other values
+            if not pd.api.types.is_string_dtype(frame[name].dtype) or frame[name].dtype == object:
+                frame[name] = frame[name].map(_text, na_action="ignore").astype(object)
+        frame["_sheet"] = frame["_sheet"].astype(object)
+        return frame
 
     def _check(self, definition: Definition) -> None:
         kind = definition.kind
         typed = f"typed_{kind}"
-        selects = checks.row_checks(definition, typed, self.options.language, self.today)
+        row_checks = checks.row_checks(definition, self.options.language, self.today)
+        # one scan finds the rows breaking any row check; each check then reads only those
+        self.con.execute(f"CREATE TEMP TABLE suspect_{kind} AS SELECT * FROM {typed} WHERE "
+                         + " OR ".join(f"({c.where})" for c in row_checks))
+        selects = [c.sql(f"suspect_{kind}") for c in row_checks]
         for column in definition.columns:
             if column.references:
                 selects.append(checks.reference_check(
@@ -282,14 +306,16 @@ class _Run:
         errors, warnings = (report.problem_counts(self.con) if self.con is not None
                             else (0, 0))
         return Outcome(result, str(self.file.resolve()), self.digest, self.counts,
-                       errors, warnings, previous=previous, notes=self.notes)
+                       errors, warnings, previous=previous, notes=self.notes,
+                       seconds=self.seconds)
 
     def _finish(self, result: str, previous: str | None = None,
                 report_path: Path | None = None) -> Outcome:
         outcome = self._outcome(result, previous)
         outcome.report = report_path or report.report_path(self.target, self.file, self.kinds,
                                                            self.options)
-        report.write_report(self.con, outcome.report, self.options.language)
+        with self._timed("report"):
+            report.write_report(self.con, outcome.report, self.options.language)
         report.journal(self.target, outcome, self.options)
         self.finished = True
         return outcome
@@ -336,6 +362,11 @@ def _open_scratch(path: Path, target: Path) -> duckdb.DuckDBPyConnection:
 def _in_load_order(sources: list[Source]) -> list[Source]:
     order = list(definitions())
     return sorted(sources, key=lambda s: order.index(s.kind))
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _text(value) -> str | None:
