@@ -7,6 +7,11 @@ The CSV is the sector database's own household interviews written out as a new s
 interviews already there and written); each run is a child process, so its peak resident
 memory is its own. Then the same file again (recognised by its hash: nothing to do) and a dry
 run of a copy of it with other bytes (every row compared by key), side by side.
+
+Measured 2026-12-01 on the 2-core development machine while other work kept its load average
+at 13 to 16: 2,000,000 rows (258 MB) in 504 s wall, 110 s CPU (read and type 56, check 23,
+plan 12, load 11), peak RSS 1.31 GB; the same file again 5 s. The CPU time, not the wall time,
+is the figure to compare between runs on a shared machine.
 """
 
 from __future__ import annotations

@@ -70,10 +70,12 @@ def plan(con, definition: Definition, provided: set[str], counts) -> None:
     matched = f"e.{ident(definition.key[0])} IS NOT NULL"
     values = {name: _value(definition, name, provided, matched)
               for name in _table_columns(con, table)}
-    if definition.id:
-        values[definition.id] = f"""CASE WHEN {matched} THEN e.{ident(definition.id)} ELSE
-            (SELECT coalesce(max({ident(definition.id)}), 0) FROM {live})
-            + row_number() OVER (PARTITION BY {matched} ORDER BY f._row) END"""
+    if definition.id:  # new rows number on from the largest id, by row (gaps are harmless)
+        top = con.execute(f"SELECT coalesce(max({ident(definition.id)}), 0) - "
+                          f"(SELECT coalesce(min(_row), 0) FROM final_{kind}) + 1 "
+                          f"FROM {live}").fetchall()[0][0]
+        values[definition.id] = (f"CASE WHEN {matched} THEN e.{ident(definition.id)} "
+                                 f"ELSE f._row + {int(top)} END")
     same = " AND ".join(f"({value}) IS NOT DISTINCT FROM e.{ident(name)}"
                         for name, value in values.items() if name != definition.id)
     selected = ", ".join(f"{value} AS {ident(name)}" for name, value in values.items())
