@@ -21,8 +21,9 @@ from benchmarks.timing import timed
 from dashboard import db
 from dashboard.build import write_database
 from dashboard.demo import generate
+from dashboard.scenario import assumptions, model, summaries
+from dashboard.scenario import baseline as scenario_baseline
 from dashboard.scenario import charts as scenario_charts
-from dashboard.scenario import model as sc
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ("scenario_sites", "scenario_trend", "scenario_incomes")
@@ -35,25 +36,27 @@ def once(function) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def load_baseline(database: Path, end: dt.date) -> tuple[sc.Baseline, dict[str, float]]:
+def load_baseline(database: Path,
+                  end: dt.date) -> tuple[scenario_baseline.Baseline, dict[str, float]]:
     os.environ["FCA_DB"] = str(database)
     db.reset()
     params = dict(province=None, site_id=None, programme_status=None, end=end)
     times = {name: timed(lambda name=name: db.run(name, **params), repeat=5) for name in QUERIES}
     frames = [db.run(name, **params) for name in QUERIES]
     living_income = db.run("reference_values").set_index("key").loc["living_income_usd", "value"]
-    return sc.baseline_from(*frames, living_income), times
+    return scenario_baseline.baseline_from(*frames, living_income), times
 
 
-def slider_move(chosen: sc.Scenario, baseline: sc.Baseline, drawn, assumptions) -> None:
+def slider_move(chosen: model.Scenario, baseline: scenario_baseline.Baseline, drawn,
+                resolved) -> None:
     """What the page computes after a slider move, once queries and draws are cached."""
-    projection = sc.project(chosen, baseline, drawn)
-    rows = sc.summary(projection)
-    sc.headlines(projection)
-    sc.cost_per_outcome(projection)
-    sc.tornado(chosen, baseline, assumptions)
-    measured = sc.measured(baseline)
-    for outcome in sc.OUTCOMES:
+    projection = model.project(chosen, baseline, drawn)
+    rows = summaries.summary(projection)
+    summaries.headlines(projection)
+    summaries.cost_per_outcome(projection)
+    summaries.tornado(chosen, baseline, resolved)
+    measured = summaries.measured(baseline)
+    for outcome in model.OUTCOMES:
         scenario_charts.fan_chart(
             rows[(rows["outcome"] == outcome.id) & (rows["series"] != "added")],
             measured[measured["outcome"] == outcome.id], title=outcome.id, y_title="",
@@ -98,36 +101,36 @@ def main() -> None:
         print(f"  (no sector database at {args.sector_db}: `make sector` builds it)")
     baseline = sector if sector_times else demo
 
-    registry = sc.load_registry()
-    assumptions = sc.resolve(registry, baseline)
-    chosen = sc.Scenario(budget_usd=2_000_000, years=3, sites="all")
-    sc._column.cache_clear()
-    sc.beta_parameters.cache_clear()
-    cold = once(lambda: sc.sample(assumptions, sc.DRAWS))
-    drawn = sc.sample(assumptions, sc.DRAWS)
+    registry = assumptions.load_registry()
+    resolved = scenario_baseline.resolve(registry, baseline)
+    chosen = model.Scenario(budget_usd=2_000_000, years=3, sites="all")
+    assumptions._column.cache_clear()
+    assumptions.beta_parameters.cache_clear()
+    cold = once(lambda: assumptions.sample(resolved, assumptions.DRAWS))
+    drawn = assumptions.sample(resolved, assumptions.DRAWS)
     tracemalloc.start()
-    projection = sc.project(chosen, baseline, drawn)
+    projection = model.project(chosen, baseline, drawn)
     peak_mb = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
-    print(f"\nMonte Carlo, {sc.DRAWS:,} draws x {projection.horizon} years x "
-          f"{len(sc.WORKSTREAMS)} workstreams, {len(assumptions)} assumptions (ms):")
+    print(f"\nMonte Carlo, {assumptions.DRAWS:,} draws x {projection.horizon} years x "
+          f"{len(assumptions.WORKSTREAMS)} workstreams, {len(resolved)} assumptions (ms):")
     steps = {
         "sample, cold (fits betas, draws all)": cold,
-        "sample, cached columns": timed(lambda: sc.sample(assumptions, sc.DRAWS)),
-        "project": timed(lambda: sc.project(chosen, baseline, drawn)),
-        "summary (percentiles per year)": timed(lambda: sc.summary(projection)),
-        "headlines + cost per outcome": timed(lambda: (sc.headlines(projection),
-                                                       sc.cost_per_outcome(projection))),
-        f"tornado (1 + 2 x {sum(a.uncertain for a in assumptions)} runs)": timed(
-            lambda: sc.tornado(chosen, baseline, assumptions)),
+        "sample, cached columns": timed(lambda: assumptions.sample(resolved, assumptions.DRAWS)),
+        "project": timed(lambda: model.project(chosen, baseline, drawn)),
+        "summary (percentiles per year)": timed(lambda: summaries.summary(projection)),
+        "headlines + cost per outcome": timed(lambda: (summaries.headlines(projection),
+                                                       summaries.cost_per_outcome(projection))),
+        f"tornado (1 + 2 x {sum(a.uncertain for a in resolved)} runs)": timed(
+            lambda: summaries.tornado(chosen, baseline, resolved)),
         "simulate (sample cached + project)": timed(
-            lambda: sc.simulate(chosen, baseline, assumptions)),
+            lambda: model.simulate(chosen, baseline, resolved)),
     }
     for label, ms in steps.items():
         print(f"  {label:40s} {ms:8.1f}")
     print(f"  {'peak memory of one projection':40s} {peak_mb:8.1f} MB")
 
-    move = timed(lambda: slider_move(chosen, baseline, drawn, assumptions), repeat=5)
+    move = timed(lambda: slider_move(chosen, baseline, drawn, resolved), repeat=5)
     print(f"\na slider move (projection, summaries, tornado, 7 fan figures): {move:.0f} ms")
     print(f"the whole page in AppTest, demo data: first run {first_run:.0f} ms, "
           f"rerun after a slider move {rerun:.0f} ms")
@@ -135,8 +138,8 @@ def main() -> None:
     print("\nprojection time by number of draws (ratio to 10,000):")
     reference = steps["project"]
     for draws in (1_000, 5_000, 10_000, 50_000):
-        sample = sc.sample(assumptions, draws)
-        ms = timed(lambda sample=sample: sc.project(chosen, baseline, sample), repeat=5)
+        sample = assumptions.sample(resolved, draws)
+        ms = timed(lambda sample=sample: model.project(chosen, baseline, sample), repeat=5)
         print(f"  {draws:>7,} draws {ms:8.1f} ms  {ms / reference:5.2f}x")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks.bench_queries import ROOT, build, timed
 from dashboard import db
 from dashboard.screening import watchlist
-from dashboard.screening.rules import load_config
+from dashboard.screening.config import load_config
 
 
 def measure(database: Path, as_of: dt.date) -> dict[str, float]:

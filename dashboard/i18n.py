@@ -59,6 +59,14 @@ def number(value: float | int | None, language: str, decimals: int = 0) -> str:
     return babel_numbers.format_decimal(value, format=pattern, locale=language)
 
 
+def separators(language: str) -> str:
+    """The decimal and thousands separators ``number`` writes, as plotly's ``separators``
+    layout attribute takes them: ".," in English ("1,234.5"), "," and a narrow no-break space
+    in French ("1\u202f234,5")."""
+    return (babel_numbers.get_decimal_symbol(language)
+            + babel_numbers.get_group_symbol(language))
+
+
 def decimal(value: float | int | None, language: str, max_decimals: int = 4) -> str:
     """A number with as many decimals as it needs, up to ``max_decimals``: 0.15, 30,000."""
     if value is None or value != value:

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import i18n, ui
 from dashboard.indicators import statistics, text, views
 from dashboard.screening import watchlist
-from dashboard.screening.rules import ScreeningConfigError
+from dashboard.screening.config import ScreeningConfigError
 
 filters = ui.filters()
 language = ui.language()

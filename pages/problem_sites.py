@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import i18n, ui
 from dashboard.screening import charts as screening_charts
 from dashboard.screening import watchlist
-from dashboard.screening.rules import ScreeningConfigError
+from dashboard.screening.config import ScreeningConfigError
 
 filters = ui.filters()
 language = ui.language()
@@ -125,7 +125,7 @@ with funnel_tab:
         figure = screening_charts.funnel(
             assessment, names, labels, title=config.name(measure, language),
             y_title=getattr(entry, f"unit_{language}"), x_title=f"n ({n_label})",
-            percent=percent)
+            percent=percent, language=language)
         event = st.plotly_chart(figure, key="funnel", on_select="rerun",
                                 selection_mode="points")
         points = event["selection"]["points"] if event else []

@@ -1,53 +1,49 @@
 """Funding scenarios: what more (or differently allocated) money would do, with honest
 uncertainty, and what the money has bought so far.
 
-The model is dashboard.scenario.model (pure numpy); this page reads the widgets and the URL, loads
-the baseline through ui.load, calls the model and renders. The scenario lives in the URL as
-plain parameters (budget, years, sites, alloc_<workstream>, a_<assumption>=low~high). They are
-read and written here rather than with bind="query-params": a bound widget silently drops or
-clamps an invalid value, and this page must say what it rejected.
+The model is the dashboard.scenario package (pure numpy); this page reads the widgets and the
+URL, loads the baseline through ui.load, calls the package and renders. The scenario lives in
+the URL as plain parameters (dashboard.scenario.url_codec). They are read and written here
+rather than with bind="query-params": a bound widget silently drops or clamps an invalid value,
+and this page must say what it rejected.
 """
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import charts, i18n, ui
+from dashboard.scenario import assumptions as scenario_assumptions
+from dashboard.scenario import baseline as scenario_baseline
 from dashboard.scenario import charts as scenario_charts
-from dashboard.scenario import model
+from dashboard.scenario import model, summaries, tables, url_codec
+from dashboard.scenario.assumptions import WORKSTREAMS
 
 STATUS_OF_SCOPE = {"programme": "programme", "comparison": "comparison", "all": None}
-FORMATS = {  # outcome -> (kind, decimals)
-    "children_working": ("number", 0), "children_in_school": ("number", 0),
-    "households_above_living_income": ("number", 0), "mean_income_usd": ("money", 2),
-    "incidents": ("number", 1), "fair_cobalt_tonnes": ("number", 1), "credits_usd": ("money", 0),
-}
-PLOT_FORMATS = {"mean_income_usd": ",.2f", "incidents": ",.1f", "fair_cobalt_tonnes": ",.1f"}
 MAX_SAVED = 3
 TORNADO_ROWS = 8
 
 state = st.session_state
 filters = ui.filters()
 language = ui.language()
-registry = model.load_registry()
+registry = scenario_assumptions.load_registry()
 living_income = ui.load("reference_values").set_index("key").loc["living_income_usd"]
 t = ui.t
 
 
 def fmt(outcome: str, value: float) -> str:
-    kind, decimals = FORMATS[outcome]
-    if value != value or abs(value) == float("inf"):
-        return "–"
-    return (i18n.money(value, language, decimals) if kind == "money"
-            else i18n.number(value, language, decimals))
+    return tables.value_text(outcome, value, language)
 
 
-def load_baseline(sites: str) -> model.Baseline:
-    params = dict(province=filters.province, site_id=filters.site_id,
-                  programme_status=STATUS_OF_SCOPE[sites], end=filters.end)
-    return model.baseline_from(ui.load("scenario_sites", **params),
-                                  ui.load("scenario_trend", **params),
-                                  ui.load("scenario_incomes", **params),
-                                  living_income["value"], registry)
+def scope_params(sites: str) -> dict:
+    return dict(province=filters.province, site_id=filters.site_id,
+                programme_status=STATUS_OF_SCOPE[sites], end=filters.end)
+
+
+def load_baseline(sites: str) -> scenario_baseline.Baseline:
+    params = scope_params(sites)
+    return scenario_baseline.baseline_from(ui.load("scenario_sites", **params),
+                                           ui.load("scenario_trend", **params),
+                                           ui.load("scenario_incomes", **params),
+                                           living_income["value"], registry)
 
 
 # -- the scenario from the URL (or this session), and back into the URL ---------------------
@@ -56,7 +52,7 @@ def seed_widgets(chosen: model.Scenario) -> None:
     state["scn_budget"] = chosen.budget_usd
     state["scn_years"] = chosen.years
     state["scn_sites"] = chosen.sites
-    for workstream, weight in zip(model.WORKSTREAMS, chosen.allocation):
+    for workstream, weight in zip(WORKSTREAMS, chosen.allocation):
         state[f"scn_alloc_{workstream}"] = weight
     state["scn_overrides"] = chosen.overrides
     state["scn_editor_version"] = state.get("scn_editor_version", 0) + 1
@@ -64,17 +60,17 @@ def seed_widgets(chosen: model.Scenario) -> None:
 
 def url_scenario_parameters() -> dict[str, str]:
     return {k: v for k, v in st.query_params.to_dict().items()
-            if model.is_scenario_parameter(k)}
+            if url_codec.is_scenario_parameter(k)}
 
 
-def read_scenario(default: model.Scenario, assumptions) -> tuple[model.Problem, ...]:
+def read_scenario(default: model.Scenario, assumptions) -> tuple[url_codec.Problem, ...]:
     """Seed the widgets from the URL when it holds a scenario this page did not write (a
     shared link), else keep this session's scenario. Returns what the URL got wrong."""
     in_url = url_scenario_parameters()
     if in_url == state.get("scn_written") and "scn_budget" in state:
         return ()
     if in_url or "scn_current" not in state:
-        chosen, problems = model.from_query(in_url, default, assumptions)
+        chosen, problems = url_codec.from_query(in_url, default, assumptions)
     else:  # back from another page, whose navigation dropped the parameters
         chosen, problems = state["scn_current"], ()
     seed_widgets(chosen)
@@ -82,7 +78,7 @@ def read_scenario(default: model.Scenario, assumptions) -> tuple[model.Problem, 
 
 
 def write_scenario(current: model.Scenario) -> None:
-    wanted = model.to_query(current)
+    wanted = url_codec.to_query(current)
     in_url = url_scenario_parameters()
     if wanted != in_url:
         for name in in_url.keys() - wanted.keys():
@@ -92,45 +88,12 @@ def write_scenario(current: model.Scenario) -> None:
     state["scn_current"] = current
 
 
-def problem_text(problem: model.Problem) -> str:
+def problem_text(problem: url_codec.Problem) -> str:
     rule = t(f"scenarios.rule_{problem.rule}",
              minimum=i18n.number(problem.minimum, language),
              maximum=i18n.number(problem.maximum, language),
              options=", ".join(model.SITE_SCOPES))
     return t("scenarios.url_problem", parameter=problem.parameter, value=problem.value, rule=rule)
-
-
-# -- assumptions ----------------------------------------------------------------------------
-
-def recorded_costs() -> dict[tuple[str, str], float]:
-    """The programme's recorded cost per unit, by (workstream, unit), in the filters."""
-    return model.recorded_cost_per_unit(ui.load("activity_summary", **filters.params()))
-
-
-def assumption_table(assumptions, edited: dict, recorded: dict, overhead_share) -> pd.DataFrame:
-    rows = []
-    for a in assumptions:
-        low, high = edited.get(a.id, (a.low, a.high))
-        if a.recorded_unit and (a.workstream, a.recorded_unit) in recorded:
-            figure = i18n.money(recorded[(a.workstream, a.recorded_unit)], language)
-        elif a.id == "programme.overhead" and overhead_share is not None:
-            figure = i18n.percent(overhead_share, language, 1)
-        else:
-            figure = ""
-        rows.append({
-            "id": a.id,
-            "workstream": t(f"scenarios.area_{a.workstream}"),
-            "name": getattr(a, f"name_{language}"),
-            "low": low, "high": high,
-            "unit": getattr(a, f"unit_{language}"),
-            "distribution": t(f"scenarios.distribution_{a.distribution}"),
-            "source": a.source if a.sourced else t("scenarios.no_source"),
-            "sourced": a.sourced,
-            "url": a.url or None,
-            "recorded": figure,
-            "note": getattr(a, f"note_{language}"),
-        })
-    return pd.DataFrame(rows)
 
 
 # -- page -----------------------------------------------------------------------------------
@@ -139,9 +102,7 @@ st.title(t("scenarios.title"))
 st.caption(t("scenarios.caption"))
 
 funding = ui.load("funding_by_year", start=filters.start, end=filters.end)
-committed = funding.groupby("workstream")["committed_usd"].sum()
-overhead_share = (committed.get("management", 0.0) / committed.sum()
-                  if committed.sum() > 0 else None)
+committed = scenario_baseline.committed_by_workstream(funding)
 default = model.Scenario(allocation=model.default_allocation(committed.to_dict()))
 url_problems = read_scenario(default, registry.assumptions)
 for problem in url_problems:
@@ -168,16 +129,20 @@ with controls:
     st.caption(t("scenarios.allocation_help"))
     allocation = tuple(
         st.slider(t(f"workstreams.{w}"), 0, 100, step=5, format="%d%%", key=f"scn_alloc_{w}")
-        for w in model.WORKSTREAMS)
+        for w in WORKSTREAMS)
 
 baseline = load_baseline(sites)
-resolved = model.resolve(registry, baseline)
+resolved = scenario_baseline.resolve(registry, baseline)
 
 # assumptions: edited ranges for this session (and the URL)
 with tab_assumptions:
-    st.caption(t("scenarios.assumptions_caption", draws=i18n.number(model.DRAWS, language)))
+    st.caption(t("scenarios.assumptions_caption",
+                 draws=i18n.number(scenario_assumptions.DRAWS, language)))
     base_edits = {key: (low, high) for key, low, high in state.get("scn_overrides", ())}
-    table = assumption_table(resolved, base_edits, recorded_costs(), overhead_share)
+    recorded = scenario_baseline.recorded_cost_per_unit(
+        ui.load("activity_summary", **filters.params()))
+    table = tables.assumption_table(resolved, base_edits, recorded,
+                                    scenario_baseline.overhead_share(committed), language)
     edited = st.data_editor(
         table, key=f"scn_editor_{state.get('scn_editor_version', 0)}", hide_index=True,
         height=36 * (len(table) + 1) + 4,
@@ -196,7 +161,7 @@ with tab_assumptions:
             "recorded": st.column_config.TextColumn(t("scenarios.col_recorded"),
                                                     help=t("scenarios.col_recorded_help")),
         })
-    overrides, broken = model.edited_overrides(
+    overrides, broken = scenario_assumptions.edited_overrides(
         list(edited[["id", "low", "high"]].itertuples(index=False, name=None)), resolved,
         state.get("scn_overrides", ()))
     names = dict(zip(table["id"], table["name"]))
@@ -232,8 +197,7 @@ with tab_assumptions:
 
 current = model.Scenario(budget, years, sites, allocation, overrides)
 write_scenario(current)
-assumptions = current.apply(resolved)
-projection = model.project(current, baseline, model.sample(assumptions))
+projection = model.simulate(current, baseline, resolved)
 
 # the split of the budget, under the sliders
 with controls:
@@ -241,7 +205,7 @@ with controls:
     st.caption(" · ".join(
         t("scenarios.share_line", workstream=t(f"workstreams.{w}"),
           share=i18n.percent(shares[w], language), usd=i18n.money(budget * shares[w], language))
-        for w in model.WORKSTREAMS))
+        for w in WORKSTREAMS))
     if sum(allocation) == 0:
         st.warning(t("scenarios.allocation_zero"), icon=":material/warning:")
     with st.form("scn_save", border=False):
@@ -255,11 +219,6 @@ with controls:
     st.caption(t("scenarios.share_hint"))
 
 
-def x_labels(horizon: int) -> dict[int, str]:
-    """Each 12-month window is named by the year it ends in (the axis title says when)."""
-    return {k: str(filters.end.year + k) for k in range(-2, horizon + 1)}
-
-
 with results:
     if baseline.sites == 0:
         st.info(t("scenarios.no_sites"), icon=":material/info:")
@@ -267,7 +226,7 @@ with results:
                  interviews=i18n.number(baseline.interviews, language),
                  visits=i18n.number(baseline.visits, language),
                  end=i18n.month(filters.end, language)))
-    headline = model.headlines(projection).set_index("outcome")
+    headline = summaries.headlines(projection).set_index("outcome")
     horizon = projection.horizon
     for row_outcomes, widths in ((model.OUTCOMES[:4], [1, 1, 1.4, 1.1]),
                                  (model.OUTCOMES[4:], [1, 1, 1])):
@@ -281,69 +240,49 @@ with results:
                                high=fmt(outcome.id, h["p95"])))
     st.caption(t("scenarios.givewell_caveat"))
 
-    rows = model.summary(projection)
-    measured = model.measured(baseline)
+    rows = summaries.summary(projection)
+    measured = summaries.measured(baseline)
     names = {"baseline": t("scenarios.series_baseline"), "scenario": t("scenarios.series_scenario"),
              "measured": t("scenarios.series_measured"), "interval": t("scenarios.series_interval")}
-    labels = x_labels(horizon)
+    labels = scenario_charts.year_labels(filters.end.year, horizon)
     fan_columns = st.columns(2)
     for index, outcome in enumerate(model.OUTCOMES):
         figure = scenario_charts.fan_chart(
             rows[(rows["outcome"] == outcome.id) & (rows["series"] != "added")],
             measured[measured["outcome"] == outcome.id],
             title=t(f"scenarios.level_{outcome.id}"), y_title=t(f"scenarios.unit_{outcome.id}"),
-            names=names, x_labels=labels, y_format=PLOT_FORMATS.get(outcome.id, ",.0f"),
+            names=names, x_labels=labels, y_format=outcome.d3_format,
             language=language)
         fan_columns[index % 2].plotly_chart(figure, key=f"fan_{outcome.id}")
     st.caption(t("scenarios.fan_caption", draws=i18n.number(projection.draws, language),
                  month=i18n.month(filters.end, language)))
 
     st.subheader(t("scenarios.cost_title"))
-    costs = model.cost_per_outcome(projection)
-    st.dataframe(pd.DataFrame({
-        t("scenarios.col_outcome"): [t(f"scenarios.per_{o}") for o in costs["outcome"]],
-        t("scenarios.col_spent"): [i18n.money(v, language) for v in costs["spent_usd"]],
-        t("scenarios.col_cost_median"): [i18n.money(v, language) if v != float("inf") else "–"
-                                         for v in costs["median"]],
-        t("scenarios.col_cost_interval"): [
-            t("scenarios.interval_short",
-              low=i18n.money(lo, language) if lo != float("inf") else "–",
-              high=i18n.money(hi, language) if hi != float("inf") else "–")
-            for lo, hi in zip(costs["p5"], costs["p95"])],
-        t("scenarios.col_achieved"): [i18n.percent(v, language) for v in costs["achieved"]],
-    }), hide_index=True)
+    costs = summaries.cost_per_outcome(projection)
+    st.dataframe(tables.cost_table(costs, language), hide_index=True)
     st.caption(t("scenarios.cost_caption"))
 
     st.subheader(t("scenarios.tornado_title"))
     focus = st.selectbox(t("scenarios.tornado_outcome"), [o.id for o in model.OUTCOMES],
                          format_func=ui.formatter("scenarios.added_{option}", horizon=horizon),
                          key="scn_tornado_outcome")
-    swings = model.tornado(current, baseline, resolved)
+    swings = summaries.tornado(current, baseline, resolved)
     swings = swings[swings["outcome"] == focus].head(TORNADO_ROWS)
     st.plotly_chart(scenario_charts.tornado(
         swings, title=t(f"scenarios.added_{focus}", horizon=horizon),
         x_title=t(f"scenarios.unit_{focus}"),
         labels={a.id: getattr(a, f"name_{language}") for a in resolved},
         low_name=t("scenarios.at_low"), high_name=t("scenarios.at_high"),
-        x_format=PLOT_FORMATS.get(focus, ",.0f"), language=language), key="tornado")
+        x_format=model.OUTCOME[focus].d3_format, language=language), key="tornado")
     st.caption(t("scenarios.tornado_caption"))
 
     with st.expander(t("scenarios.eligible_title")):
-        eligible = baseline.eligible()
         st.caption(t("scenarios.eligible_caption"))
-        st.dataframe(pd.DataFrame({
-            t("scenarios.col_workstream"): [t(f"workstreams.{w}") for w in model.WORKSTREAMS],
-            t("scenarios.col_eligible"): [t(f"scenarios.eligible_{w}")
-                                          for w in model.WORKSTREAMS],
-            t("scenarios.col_today"): [eligible[w] for w in model.WORKSTREAMS],
-            t("scenarios.col_reached"): [float(projection.reached[w][:, -1].mean())
-                                         for w in model.WORKSTREAMS],
-        }), hide_index=True, column_config={
+        st.dataframe(tables.eligible_table(baseline, projection, language), hide_index=True,
+                     column_config={
             t("scenarios.col_today"): st.column_config.NumberColumn(format="localized"),
             t("scenarios.col_reached"): st.column_config.NumberColumn(format="localized")})
-        params = dict(province=filters.province, site_id=filters.site_id,
-                      programme_status=STATUS_OF_SCOPE[sites], end=filters.end)
-        per_site = ui.load("scenario_sites", **params)
+        per_site = ui.load("scenario_sites", **scope_params(sites))
         per_site = per_site.assign(programme_status=per_site["programme_status"].map(
             lambda s: t(f"common.status_{s}")))
         st.dataframe(per_site[["name", "programme_status", "workers", "children_working",
@@ -358,10 +297,8 @@ with results:
                                       "uncovered_pits", "incidents", "cobalt_tonnes",
                                       "fair_cobalt_tonnes", "n_households")}})
 
-    yearly = rows.pivot_table(index=["outcome", "year"], columns="series",
-                              values=["median", "p5", "p95"]).reset_index()
-    yearly.columns = ["_".join(c).strip("_") for c in yearly.columns]
-    st.download_button(t("scenarios.download"), yearly.to_csv(index=False).encode(),
+    st.download_button(t("scenarios.download"),
+                       summaries.yearly_table(rows).to_csv(index=False).encode(),
                        file_name="fca-scenario.csv", mime="text/csv",
                        icon=":material/download:", on_click="ignore")
 
@@ -372,31 +309,12 @@ with tab_compare:
         st.info(t("scenarios.compare_empty", n=MAX_SAVED), icon=":material/bookmark:")
     else:
         entries = [(t("scenarios.current"), current), *saved]
-        compared, settings = [], []
-        for label, chosen in entries:
-            chosen_baseline = baseline if chosen.sites == sites else load_baseline(chosen.sites)
-            chosen_assumptions = chosen.apply(model.resolve(registry, chosen_baseline))
-            result = model.project(chosen, chosen_baseline, model.sample(chosen_assumptions))
-            compared.append(model.headlines(result).assign(scenario=label))
-            settings.append({
-                t("scenarios.col_scenario"): label,
-                t("scenarios.budget"): i18n.money(chosen.budget_usd, language),
-                t("scenarios.years"): chosen.years,
-                t("scenarios.sites"): t(f"scenarios.sites_{chosen.sites}"),
-                **{t(f"workstreams.{w}"): i18n.percent(share, language)
-                   for w, share in chosen.shares().items()},
-                t("scenarios.col_edited"): len(chosen.overrides),
-            })
-        st.dataframe(pd.DataFrame(settings), hide_index=True)
-        compared = pd.concat(compared, ignore_index=True)
-        table = compared.assign(cell=[
-            f"{fmt(o, m)} ({fmt(o, lo)} – {fmt(o, hi)})"
-            for o, m, lo, hi in zip(compared["outcome"], compared["median"], compared["p5"],
-                                    compared["p95"])])
-        table = table.pivot(index="outcome", columns="scenario", values="cell").reindex(
-            [o.id for o in model.OUTCOMES])[[label for label, _ in entries]]
-        table.index = [t(f"scenarios.added_{o}", horizon=horizon) for o in table.index]
-        st.dataframe(table)
+        compared = summaries.compare(
+            entries, lambda scope: baseline if scope == sites else load_baseline(scope),
+            registry)
+        st.dataframe(tables.settings_table(entries, language), hide_index=True)
+        st.dataframe(tables.comparison_table(compared, [label for label, _ in entries],
+                                             language, horizon))
         st.plotly_chart(scenario_charts.comparison(
             compared, outcomes=[o.id for o in model.OUTCOMES],
             titles={o.id: t(f"scenarios.added_{o.id}", horizon=horizon)
@@ -407,7 +325,7 @@ with tab_compare:
         for column, (label, chosen) in zip(links, saved):
             column.page_link(ui.PAGES_DIR / "scenarios.py", label=t("scenarios.open", name=label),
                              icon=":material/open_in_new:",
-                             query_params=model.to_query(chosen))
+                             query_params=url_codec.to_query(chosen))
         if links[-1].button(t("scenarios.clear_saved"), icon=":material/delete:"):
             state["scn_saved"] = []
             st.rerun()
@@ -416,8 +334,10 @@ with tab_compare:
 with tab_funding:
     workstreams = {w: t(f"workstreams.{w}") for w in funding["workstream"].unique()}
     st.plotly_chart(
-        charts.stacked_bars(funding, "year", "committed_usd", "workstream",
-                            t("scenarios.funding_title"), "USD", labels=workstreams),
+        charts.stacked_bars(funding.sort_values("workstream", kind="stable"), x="year",
+                            y="committed_usd", colour="workstream",
+                            title=t("scenarios.funding_title"), y_title="USD",
+                            language=language, labels=workstreams),
         key="funding_by_year")
     left, right = st.columns(2)
     left.metric(t("scenarios.committed"), i18n.money(committed.sum(), language), border=True)

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import i18n, ui
 from dashboard.indicators import statistics, views
 from dashboard.screening import watchlist
-from dashboard.screening.rules import ScreeningConfigError
+from dashboard.screening.config import ScreeningConfigError
 from dashboard.sites import maps, profile
 
 OBJECTIVES = ("fair_cobalt", "child_labour", "income", "safety")

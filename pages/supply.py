@@ -3,7 +3,7 @@ Cobalt Credits raised and where they went."""
 
 import streamlit as st
 
-from dashboard import i18n, ui
+from dashboard import charts, i18n, ui
 from dashboard.indicators import charts as objective_charts
 from dashboard.indicators import supply, views
 
@@ -63,7 +63,7 @@ else:
     volumes = relabel(supply.volumes(by_buyer_month, "buyer"), "buyer", {supply.OTHER: other})
     category = "buyer"
 ui.chart_with_data(
-    objective_charts.stacked_bars(
+    charts.stacked_bars(
         volumes, x="month", y="cobalt_tonnes", colour=category,
         title=ui.t("supply.volumes_chart", by=ui.t(f"supply.by_{stack_by}").lower()),
         y_title=ui.t("supply.tonnes_axis"), y_format=",.1f", language=language,
@@ -119,10 +119,9 @@ else:
     label = ui.t("supply.credits_allocated_to" if credits_by == "allocated_to"
                  else "supply.credits_buyer").lower()
     ui.chart_with_data(
-        objective_charts.stacked_bars(credits, x="quarter", y="usd", colour=credits_by,
-                                      title=ui.t("supply.credits_chart", by=label),
-                                      y_title=ui.t("supply.usd"), y_format=",.0f",
-                                      language=language),
+        charts.stacked_bars(credits, x="quarter", y="usd", colour=credits_by,
+                            title=ui.t("supply.credits_chart", by=label),
+                            y_title=ui.t("supply.usd"), y_format=",.0f", language=language),
         credits, key=f"credits_{credits_by}", file_name=f"cobalt_credits_by_{credits_by}")
 
 st.subheader(ui.t("supply.sites_title"))

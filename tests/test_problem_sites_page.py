@@ -11,7 +11,7 @@ import screening_fixture
 from streamlit.testing.v1 import AppTest
 from support import APP, ROOT
 
-from dashboard.screening import rules
+from dashboard.screening import config
 
 PAGE = str(ROOT / "pages" / "problem_sites.py")
 
@@ -142,9 +142,9 @@ def test_the_planted_site_leads_and_the_chance_site_is_absent(use_db, fixture_db
 
 def test_a_mistake_in_the_rules_file_is_shown_not_raised(demo, tmp_path, monkeypatch):
     bad = tmp_path / "rules.toml"
-    bad.write_text(rules.RULES_TOML.read_text().replace("window_days = 90",
+    bad.write_text(config.RULES_TOML.read_text().replace("window_days = 90",
                                                                   "window_days = 0"))
-    monkeypatch.setattr(rules, "RULES_TOML", bad)
+    monkeypatch.setattr(config, "RULES_TOML", bad)
     at = open_page()
     assert not at.exception
     assert "rule 'fatal_incident' (#1): parameters.window_days: value 0" in at.error[0].value

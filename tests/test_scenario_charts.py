@@ -73,3 +73,8 @@ def test_a_comparison_has_one_panel_per_outcome_with_intervals():
     assert list(x_panel.error_x.array) == [1.0, 4.0]
     assert list(x_panel.error_x.arrayminus) == [1.0, 2.0]
     assert [a.text for a in figure.layout.annotations] == ["X", "Y"]
+
+
+def test_the_years_are_named_from_two_before_today_to_the_horizon():
+    assert scenario_charts.year_labels(2026, 3) == {
+        -2: "2024", -1: "2025", 0: "2026", 1: "2027", 2: "2028", 3: "2029"}

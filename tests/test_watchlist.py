@@ -8,14 +8,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 import screening_fixture
-from test_screening_rules import incident, screening_data, visits
+from test_screening_checks import incident, screening_data, visits
 
 from dashboard import data, i18n
-from dashboard.screening import rules, watchlist
-from dashboard.screening.rules import ScreeningData
+from dashboard.screening import config, measures, watchlist
+from dashboard.screening.inputs import ScreeningData
 
 AS_OF = dt.date(2026, 10, 31)
-CONFIG = rules.load_config()
+CONFIG = config.load_config()
 
 
 def fetch(name: str, **params) -> pd.DataFrame:
@@ -170,7 +170,7 @@ def test_the_small_site_high_by_chance_is_not_flagged_nor_ranked_above(planted):
 
 def test_shrinkage_ranks_the_chance_site_below_the_planted_one_even_when_eligible(planted):
     from dashboard.screening import statistics
-    counts = rules.children_seen_counts(
+    counts = measures.children_seen_counts(
         watchlist.load_data(fetch, screening_fixture.AS_OF, 365), screening_fixture.AS_OF, 12)
     result = statistics.assess("rate", counts, direction="lower_is_better", min_n=0,
                               multiplier=1000).sites.set_index("site_id")

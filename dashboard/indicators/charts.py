@@ -10,12 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import LAYOUT, PALETTE
+from dashboard import i18n
+from dashboard.charts import LAYOUT, PALETTE, VERMILLION, rgba
 
-SEPARATORS = {"en": ".,", "fr": ", "}  # plotly: decimal point, then thousands separator
 REFERENCE_COLOUR = "#555555"
-MUTED_COLOUR = "#BBBBBB"  # an "other" band, so it does not compete with the named ones
-TARGET_COLOUR = "#D55E00"
+TARGET_COLOUR = VERMILLION
 
 
 def value_format(kind: str, unit: str) -> str:
@@ -27,11 +26,6 @@ def value_format(kind: str, unit: str) -> str:
     if unit == "tonnes":
         return ",.1f"
     return ",.0f"
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
 
 
 def trend(data: pd.DataFrame, *, title: str | None, y_title: str, kind: str, unit: str,
@@ -67,7 +61,7 @@ def trend(data: pd.DataFrame, *, title: str | None, y_title: str, kind: str, uni
     _add_references(figure, data, labels, fmt)
     ticks = fmt.replace(".1%", ".0%")  # whole percents on the axis, one decimal on hover
     figure.update_layout(title=title, yaxis_title=y_title, yaxis_tickformat=ticks,
-                         separators=SEPARATORS.get(language, "."), **LAYOUT)
+                         separators=i18n.separators(language), **LAYOUT)
     figure.update_yaxes(rangemode="tozero")  # no exaggerated slopes from a cut axis
     return figure
 
@@ -89,7 +83,7 @@ def _add_band(figure: go.Figure, rows: pd.DataFrame, colour: str, group: str,
     figure.add_trace(go.Scatter(
         x=pd.concat([rows["period"], rows["period"][::-1]]),
         y=pd.concat([rows["high"], rows["low"][::-1]]),
-        fill="toself", fillcolor=_rgba(colour, 0.15), line=dict(width=0), hoverinfo="skip",
+        fill="toself", fillcolor=rgba(colour, 0.15), line=dict(width=0), hoverinfo="skip",
         name=interval_label, showlegend=False, meta={"series": "interval", "group": group}))
 
 
@@ -100,7 +94,7 @@ def _add_monthly(figure: go.Figure, data: pd.DataFrame, label: str, fmt: str,
         return
     figure.add_trace(go.Scatter(
         x=rows["period"], y=rows["value"], name=label, mode="markers",
-        marker=dict(size=4, color=_rgba(REFERENCE_COLOUR, 0.45)),
+        marker=dict(size=4, color=rgba(REFERENCE_COLOUR, 0.45)),
         customdata=rows[["n"]].to_numpy(),
         hovertemplate=f"%{{y:{fmt}}} ({n_label} %{{customdata[0]:,.0f}})<extra>{label}</extra>",
         meta={"series": "monthly", "group": rows["group"].iloc[0]}))
@@ -124,26 +118,6 @@ def _add_references(figure: go.Figure, data: pd.DataFrame, labels: dict[str, str
             meta={"series": series, "group": ""}, **style))
 
 
-def stacked_bars(data: pd.DataFrame, *, x: str, y: str, colour: str, title: str,
-                 y_title: str, y_format: str, language: str = "en",
-                 muted: frozenset[str] = frozenset()) -> go.Figure:
-    """Bars of ``y`` by ``x`` stacked by ``colour``, in the order the rows come; the
-    ``muted`` values (an "other" band) are grey."""
-    figure = go.Figure()
-    for index, name in enumerate(dict.fromkeys(data[colour])):
-        rows = data[data[colour] == name]
-        label = str(name)
-        tint = MUTED_COLOUR if name in muted else PALETTE[index % len(PALETTE)]
-        figure.add_trace(go.Bar(
-            x=rows[x], y=rows[y], name=label, marker_color=tint,
-            hovertemplate=f"%{{y:{y_format}}}<extra>{label}</extra>",
-            meta={"series": y, "group": name}))
-    figure.update_layout(title=title, barmode="stack", yaxis_title=y_title,
-                         yaxis_tickformat=y_format, separators=SEPARATORS.get(language, "."),
-                         **LAYOUT)
-    return figure
-
-
 def lines(data: pd.DataFrame, *, x: str, y: str, colour: str, title: str, y_title: str,
           y_format: str, language: str = "en") -> go.Figure:
     """One line of ``y`` over ``x`` per value of ``colour``."""
@@ -157,5 +131,5 @@ def lines(data: pd.DataFrame, *, x: str, y: str, colour: str, title: str, y_titl
             hovertemplate=f"%{{y:{y_format}}}<extra>{label}</extra>",
             meta={"series": y, "group": name}))
     figure.update_layout(title=title, yaxis_title=y_title, yaxis_tickformat=y_format,
-                         separators=SEPARATORS.get(language, "."), **LAYOUT)
+                         separators=i18n.separators(language), **LAYOUT)
     return figure

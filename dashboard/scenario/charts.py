@@ -2,7 +2,7 @@
 
 Fan charts show the 5th-95th percentile band and the median of the baseline (no new funding,
 grey) and of the scenario (blue), starting from today's level, after the measured past.
-Colours are the Okabe-Ito palette of dashboard.charts.
+Colours are the Okabe-Ito palette of dashboard.charts, numbers as dashboard.i18n writes them.
 """
 
 from __future__ import annotations
@@ -12,21 +12,26 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import LAYOUT, PALETTE
+from dashboard import i18n
+from dashboard.charts import (
+    BLACK,
+    BLUE,
+    GREY,
+    LAYOUT,
+    PALETTE,
+    SKY_BLUE,
+    VERMILLION,
+    rgba,
+)
 
-BASELINE_COLOUR = "#7F7F7F"
-SCENARIO_COLOUR = PALETTE[0]
-MEASURED_COLOUR = PALETTE[7]
-LOW_COLOUR, HIGH_COLOUR = PALETTE[5], PALETTE[4]
+BASELINE_COLOUR, SCENARIO_COLOUR, MEASURED_COLOUR = GREY, BLUE, BLACK
+LOW_COLOUR, HIGH_COLOUR = VERMILLION, SKY_BLUE
 
 
-# plotly's decimal and thousands separators per language (French: 1 234,5)
-SEPARATORS = {"en": ".,", "fr": ",\u202f"}
-
-
-def _band(colour: str, opacity: float) -> str:
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{opacity})"
+def year_labels(end_year: int, horizon: int) -> dict[int, str]:
+    """Axis labels from two years before today (-2) to the horizon: each 12-month window named
+    by the year it ends in (the axis title says when in the year)."""
+    return {k: str(end_year + k) for k in range(-2, horizon + 1)}
 
 
 def fan_chart(rows: pd.DataFrame, measured: pd.DataFrame, *, title: str, y_title: str,
@@ -42,7 +47,7 @@ def fan_chart(rows: pd.DataFrame, measured: pd.DataFrame, *, title: str, y_title
         years = part["year"].tolist()
         figure.add_trace(go.Scatter(
             x=years + years[::-1], y=part["p95"].tolist() + part["p5"].tolist()[::-1],
-            fill="toself", fillcolor=_band(colour, 0.18), line=dict(width=0), mode="lines",
+            fill="toself", fillcolor=rgba(colour, 0.18), line=dict(width=0), mode="lines",
             hoverinfo="skip", showlegend=False, legendgroup=series,
             name=f"{names[series]} {names['interval']}"))
         figure.add_trace(go.Scatter(
@@ -67,7 +72,7 @@ def fan_chart(rows: pd.DataFrame, measured: pd.DataFrame, *, title: str, y_title
         xaxis=dict(tickmode="array", tickvals=ticks, ticktext=[x_labels[t] for t in ticks],
                    title=x_title),
         yaxis=dict(rangemode="tozero", tickformat=y_format), height=320,
-        separators=SEPARATORS[language])
+        separators=i18n.separators(language))
     return figure
 
 
@@ -91,7 +96,7 @@ def tornado(rows: pd.DataFrame, *, title: str, x_title: str, labels: Mapping[str
                          **{**LAYOUT, "hovermode": "closest",
                             "margin": dict(l=8, r=8, t=64, b=8)},
                          xaxis=dict(tickformat=x_format), height=120 + 32 * len(rows),
-                         separators=SEPARATORS[language])
+                         separators=i18n.separators(language))
     return figure
 
 
@@ -117,6 +122,6 @@ def comparison(rows: pd.DataFrame, *, outcomes: Sequence[str], titles: Mapping[s
         figure.update_yaxes(autorange="reversed", row=panel, col=1)
         figure.update_xaxes(rangemode="tozero", tickformat=",.0f", row=panel, col=1)
     figure.update_layout(margin=dict(l=8, r=8, t=32, b=8), hovermode="closest",
-                         separators=SEPARATORS[language],
+                         separators=i18n.separators(language),
                          height=max(260, (70 + 26 * len(scenarios)) * len(outcomes)))
     return figure

@@ -12,20 +12,22 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
+from dashboard import i18n
+from dashboard.charts import BLACK, BLUISH_GREEN, ORANGE, SKY_BLUE, VERMILLION, rgb
 from dashboard.screening.statistics import Assessment
 from dashboard.sites import maps
 
-VERMILLION, ORANGE, SKY_BLUE, GREEN, GREY, BLACK = (
-    "#D55E00", "#E69F00", "#56B4E9", "#009E73", "#999999", "#000000")
+GREY = "#999999"  # the sites within the limits, and the 95% limits
 STATUS_COLOURS = {"worse_998": VERMILLION, "worse_95": ORANGE, "within": GREY,
-                  "better_95": GREEN, "better_998": GREEN}
-SEVERITY_COLOURS = {"high": [213, 94, 0], "medium": [230, 159, 0], "low": [86, 180, 233]}
+                  "better_95": BLUISH_GREEN, "better_998": BLUISH_GREEN}
+SEVERITY_COLOURS = {"high": rgb(VERMILLION), "medium": rgb(ORANGE), "low": rgb(SKY_BLUE)}
 # radius in pixels, as the sites map draws its circles
 SEVERITY_RADIUS_PX = {"high": 11, "medium": 8, "low": 5}
 
 
 def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
-           title: str, y_title: str, x_title: str, percent: bool) -> go.Figure:
+           title: str, y_title: str, x_title: str, percent: bool,
+           language: str = "en") -> go.Figure:
     """The funnel plot of one measure: each site at its n, the target and the limits.
 
     ``names`` maps site ids to names. ``labels`` gives the legend and hover texts: ``target``,
@@ -71,6 +73,7 @@ def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
         title=title, xaxis=dict(title=x_title, type="log"),
         yaxis=dict(title=y_title, tickformat=".0%" if percent else None, rangemode="tozero"),
         hovermode="closest", clickmode="event+select", height=540,
+        separators=i18n.separators(language),
         margin=dict(l=8, r=8, t=48, b=8),
         legend=dict(orientation="h", yanchor="top", y=-0.24, xanchor="left", x=0))
     figure.update_xaxes(title_standoff=4)

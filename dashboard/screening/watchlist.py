@@ -30,7 +30,8 @@ import pandas as pd
 
 from dashboard import i18n
 from dashboard.screening import statistics
-from dashboard.screening.rules import Config, ScreeningData, load_config
+from dashboard.screening.config import Config, load_config
+from dashboard.screening.inputs import ScreeningData
 
 QUERIES = {
     "sites": "screening_sites",

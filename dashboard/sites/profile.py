@@ -14,12 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n
-from dashboard.charts import LAYOUT, PALETTE
+from dashboard.charts import BLUE, BLUISH_GREEN, GREY, LAYOUT, SKY_BLUE, VERMILLION
 
 # the site against the comparison group: Okabe-Ito blue and grey, as on every trend page
-SITE_COLOUR, COMPARISON_COLOUR = PALETTE[0], "#7F7F7F"
-FATAL_COLOUR, INJURY_COLOUR = PALETTE[5], PALETTE[4]
-FAIR_COLOUR, OTHER_COLOUR = PALETTE[2], "#BDBDBD"
+SITE_COLOUR, COMPARISON_COLOUR = BLUE, GREY
+FATAL_COLOUR, INJURY_COLOUR = VERMILLION, SKY_BLUE
+FAIR_COLOUR, OTHER_COLOUR = BLUISH_GREEN, "#BDBDBD"
 # indicators comparable between one site and a group of sites: ratios and medians, not totals
 COMPARABLE_KINDS = ("share", "rate_per_1000", "mean", "median")
 MONTHS_BEFORE_ENROLMENT = 12

@@ -1,15 +1,14 @@
-"""Each red-flag rule at its boundaries, and the rules file's checks."""
+"""Each red-flag check at its boundaries, and the date helpers they share."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from dashboard.screening import rules
-from dashboard.screening.rules import ScreeningConfigError, ScreeningData
+from dashboard.screening import checks, inputs
+from dashboard.screening.inputs import ScreeningData
 
 AS_OF = dt.date(2026, 10, 31)
 
@@ -58,14 +57,14 @@ def incident(days: int, fatalities: int = 1) -> pd.DataFrame:
 @pytest.mark.parametrize("days, raised", [(0, True), (89, True), (90, True), (91, False),
                                           (-1, False)])
 def test_fatal_incident_in_the_last_90_days(days, raised):
-    found = rules.FatalIncident(window_days=90).check(
+    found = checks.FatalIncident(window_days=90).check(
         screening_data(fatal_incidents=incident(days)), AS_OF)
     assert (len(found) == 1) is raised
 
 
 def test_fatal_incident_evidence_counts_the_dead_and_starts_at_the_first():
     incidents = pd.concat([incident(80, 2), incident(10, 1).assign(kind="pit_collapse")])
-    found = rules.FatalIncident(window_days=90).check(
+    found = checks.FatalIncident(window_days=90).check(
         screening_data(fatal_incidents=incidents), AS_OF)
     row = found.iloc[0]
     assert row["since"] == days_before(80)
@@ -82,13 +81,13 @@ def test_fatal_incident_evidence_counts_the_dead_and_starts_at_the_first():
     (0, 3, True),      # children seen where no worker was counted
 ])
 def test_children_at_the_last_visit_at_the_thresholds(workers, children, raised):
-    rule = rules.ChildrenLastVisit(min_children=3, min_per_1000_workers=10.0)
+    rule = checks.ChildrenLastVisit(min_children=3, min_per_1000_workers=10.0)
     data = screening_data(visits=visits((40, 300, 0, 10, 0), (5, workers, children, 10, 0)))
     assert (len(rule.check(data, AS_OF)) == 1) is raised
 
 
 def test_children_at_the_last_visit_since_the_start_of_the_run():
-    rule = rules.ChildrenLastVisit(min_children=3, min_per_1000_workers=10.0)
+    rule = checks.ChildrenLastVisit(min_children=3, min_per_1000_workers=10.0)
     data = screening_data(visits=visits((100, 300, 5, 10, 0), (70, 300, 0, 10, 0),
                                         (40, 300, 4, 10, 0), (5, 300, 6, 10, 0)))
     row = rule.check(data, AS_OF).iloc[0]
@@ -98,7 +97,7 @@ def test_children_at_the_last_visit_since_the_start_of_the_run():
 
 
 def test_a_visit_after_the_evaluation_date_is_not_read():
-    rule = rules.ChildrenLastVisit(min_children=3, min_per_1000_workers=10.0)
+    rule = checks.ChildrenLastVisit(min_children=3, min_per_1000_workers=10.0)
     data = screening_data(visits=visits((5, 300, 0, 10, 0), (-3, 300, 9, 10, 0)))
     assert rule.check(data, AS_OF).empty
 
@@ -112,7 +111,7 @@ def test_a_visit_after_the_evaluation_date_is_not_read():
     ((3, 2, 4), False),   # fell in between
 ])
 def test_children_rising_over_the_last_three_visits(children, raised):
-    rule = rules.ChildrenRising(visits=3, min_children=3)
+    rule = checks.ChildrenRising(visits=3, min_children=3)
     rows = [(200, 300, 9, 10, 0)] + [(90 - 30 * i, 300, c, 10, 0) for i, c in enumerate(children)]
     found = rule.check(screening_data(visits=visits(*rows)), AS_OF)
     assert (len(found) == 1) is raised
@@ -122,7 +121,7 @@ def test_children_rising_over_the_last_three_visits(children, raised):
 
 
 def test_children_rising_needs_three_visits():
-    rule = rules.ChildrenRising(visits=3, min_children=3)
+    rule = checks.ChildrenRising(visits=3, min_children=3)
     assert rule.check(screening_data(visits=visits((60, 300, 1, 10, 0), (30, 300, 4, 10, 0))),
                       AS_OF).empty
 
@@ -131,7 +130,7 @@ def test_children_rising_needs_three_visits():
 
 @pytest.mark.parametrize("days, raised", [(59, False), (60, False), (61, True), (200, True)])
 def test_visit_overdue_after_60_days(days, raised):
-    found = rules.VisitOverdue(max_days=60).check(
+    found = checks.VisitOverdue(max_days=60).check(
         screening_data(visits=visits((days, 300, 0, 10, 0))), AS_OF)
     assert (len(found) == 1) is raised
     if raised:
@@ -140,7 +139,7 @@ def test_visit_overdue_after_60_days(days, raised):
 
 
 def test_a_site_never_visited_is_flagged_as_missing():
-    found = rules.VisitOverdue(max_days=60).check(screening_data(), AS_OF)
+    found = checks.VisitOverdue(max_days=60).check(screening_data(), AS_OF)
     assert found.iloc[0]["evidence"] == {"variant": "missing", "as_of": AS_OF}
     assert found.iloc[0]["since"] is None
 
@@ -160,7 +159,7 @@ def rounds(after_mean: float, households: int = 20, sd: float = 0.5) -> pd.DataF
 
 def test_income_falling_needs_a_large_and_unlikely_fall():
     import math
-    rule = rules.IncomeFalling(min_drop=0.2, max_p_value=0.1, min_households=5)
+    rule = checks.IncomeFalling(min_drop=0.2, max_p_value=0.1, min_households=5)
     big_fall = 5.0 + math.log(0.7)          # -30%: t = -2.25 with 20 + 20 households
     small_fall = 5.0 + math.log(0.85)       # -15%: below the 20% threshold
     assert len(rule.check(screening_data(survey=rounds(big_fall)), AS_OF)) == 1
@@ -175,7 +174,7 @@ def test_income_falling_evidence_and_welch_p_value():
     import math
 
     from scipy import stats
-    found = rules.IncomeFalling(min_drop=0.2, max_p_value=0.1, min_households=5).check(
+    found = checks.IncomeFalling(min_drop=0.2, max_p_value=0.1, min_households=5).check(
         screening_data(survey=rounds(5.0 + math.log(0.7))), AS_OF)
     evidence = found.iloc[0]["evidence"]
     t = math.log(0.7) / math.sqrt(0.25 / 20 + 0.25 / 20)
@@ -190,7 +189,7 @@ def test_income_falling_evidence_and_welch_p_value():
 @pytest.mark.parametrize("pits, deep, raised", [(20, 7, True), (100, 34, False), (100, 35, True),
                                                 (0, 0, False)])
 def test_deep_pits_at_a_third_of_active_pits(pits, deep, raised):
-    rule = rules.DeepPits(min_share_of_pits=0.35, min_pits=1)
+    rule = checks.DeepPits(min_share_of_pits=0.35, min_pits=1)
     found = rule.check(screening_data(visits=visits((5, 300, 0, pits, deep))), AS_OF)
     assert (len(found) == 1) is raised
 
@@ -209,7 +208,7 @@ def months(reference_share: float, recent_share: float, tonnes: float = 10.0) ->
 
 @pytest.mark.parametrize("recent, raised", [(0.39, True), (0.40, True), (0.41, False)])
 def test_fair_share_dropping_by_ten_points(recent, raised):
-    rule = rules.FairShareDropping(recent_months=6, reference_months=12, min_drop_points=0.1,
+    rule = checks.FairShareDropping(recent_months=6, reference_months=12, min_drop_points=0.1,
                                    min_tonnes=1.0)
     found = rule.check(screening_data(months=months(0.5, recent)), AS_OF)
     assert (len(found) == 1) is raised
@@ -219,15 +218,15 @@ def test_fair_share_dropping_by_ten_points(recent, raised):
 
 
 def test_fair_share_dropping_needs_tonnes_in_both_windows():
-    rule = rules.FairShareDropping(recent_months=6, reference_months=12, min_drop_points=0.1,
+    rule = checks.FairShareDropping(recent_months=6, reference_months=12, min_drop_points=0.1,
                                    min_tonnes=1.0)
     # 0.1 t a month: 0.6 t in the recent window
     assert rule.check(screening_data(months=months(0.5, 0.0, tonnes=0.1)), AS_OF).empty
 
 
 def test_month_windows():
-    assert rules.month_window(AS_OF, 6) == (pd.Timestamp("2026-05-01"), pd.Timestamp("2026-10-01"))
-    assert rules.month_window(AS_OF, 12, before=6) == (pd.Timestamp("2025-05-01"),
+    assert inputs.month_window(AS_OF, 6) == (pd.Timestamp("2026-05-01"), pd.Timestamp("2026-10-01"))
+    assert inputs.month_window(AS_OF, 12, before=6) == (pd.Timestamp("2025-05-01"),
                                                        pd.Timestamp("2026-04-01"))
 
 
@@ -241,7 +240,7 @@ def cases(open_cases: int, total: int = 10, identified_days_before: int = 400) -
 @pytest.mark.parametrize("open_cases, total, raised", [(5, 10, True), (4, 10, False),
                                                        (5, 9, False)])
 def test_cases_overdue_at_half_of_ten(open_cases, total, raised):
-    rule = rules.CasesOverdue(target_days=365, cohort_days=365, min_share=0.5, min_cases=10)
+    rule = checks.CasesOverdue(target_days=365, cohort_days=365, min_share=0.5, min_cases=10)
     found = rule.check(screening_data(cases=cases(open_cases, total)), AS_OF)
     assert (len(found) == 1) is raised
 
@@ -249,7 +248,7 @@ def test_cases_overdue_at_half_of_ten(open_cases, total, raised):
 @pytest.mark.parametrize("days, in_cohort", [(364, False), (365, True), (729, True),
                                              (730, False)])
 def test_the_case_cohort_is_the_year_before_the_target(days, in_cohort):
-    rule = rules.CasesOverdue(target_days=365, cohort_days=365, min_share=0.5, min_cases=10)
+    rule = checks.CasesOverdue(target_days=365, cohort_days=365, min_share=0.5, min_cases=10)
     found = rule.check(screening_data(cases=cases(10, 10, days)), AS_OF)
     assert (len(found) == 1) is in_cohort
     if in_cohort:
@@ -261,60 +260,5 @@ def test_trailing_run_start():
                           "day": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01",
                                                  "2026-04-01", "2026-01-01", "2026-02-01"])})
     meets = pd.Series([True, False, True, True, True, False])
-    assert rules.trailing_run_start(frame, meets, "day").to_dict() == {
+    assert inputs.trailing_run_start(frame, meets, "day").to_dict() == {
         "A": pd.Timestamp("2026-03-01")}
-
-
-# -- the rules file -----------------------------------------------------------------------------
-
-def test_the_rules_file_in_the_repository_is_valid():
-    config = rules.load_config()
-    assert set(config.rules) == set(rules.RULES)
-    assert set(config.measures) == set(rules.MEASURES)
-    assert config.rules["fatal_incident"][1].window_days == 90
-    assert config.name("fatal_incident", "en") == "Fatal incident in the last 90 days"
-    assert config.name("fatal_incident", "fr") == "Accident mortel au cours des 90 derniers jours"
-    assert config.lookback_days() >= 730
-
-
-def write_rules(tmp_path: Path, change) -> Path:
-    text = rules.RULES_TOML.read_text()
-    path = tmp_path / "rules.toml"
-    path.write_text(change(text))
-    return path
-
-
-@pytest.mark.parametrize("change, message", [
-    (lambda t: t.replace("window_days = 90", "window_days = -3"),
-     r"rule 'fatal_incident' \(#1\): parameters.window_days: value -3: "
-     r"Input should be greater than 0"),
-    (lambda t: t.replace('id = "deep_pits"', 'id = "deep_pit"'),
-     r"rule 'deep_pit' \(#6\): unknown check 'deep_pit'; known checks: fatal_incident"),
-    (lambda t: t.replace('severity = "low"', 'severity = "urgent"', 1),
-     r"rule 'children_rising' \(#3\): field severity: value 'urgent' "
-     r"is not one of the severities high, medium, low"),
-    (lambda t: t.replace("{window_days} days", "{window} days", 1),
-     r"rule 'fatal_incident' \(#1\): field name_en: value .* uses \{window\}"),
-    (lambda t: t.replace("{fatalities} dead", "{deaths} dead", 1),
-     r"field reason_en: value .* uses \{deaths\}, which this rule does not provide"),
-    (lambda t: t.replace("min_children = 3, min_per", "min_children = 3, colour = 2, min_per", 1),
-     r"rule 'children_last_visit' \(#2\): parameters.colour: value 2: "
-     r"Extra inputs are not permitted"),
-    (lambda t: t.replace("min_n = 30\n", "min_n = -1\n"),
-     r"measure 'child_labour_share' \(#1\), field min_n: value -1"),
-    (lambda t: t.replace('name_fr = "Élevée"\n', ""),
-     r"severity.high.name_fr: value .*Field required"),
-    (lambda t: t + '\n[[measure]]\nid = "child_labour_share"\nseverity = "high"\nname_en = "x"\n'
-                   'name_fr = "x"\nn_label_en = "x"\nn_label_fr = "x"\nunit_en = "x"\n'
-                   'unit_fr = "x"\nwindow_months = 12\nmin_n = 1\n',
-     r"id 'child_labour_share' is listed twice"),
-    (lambda t: t.replace("[settings]", "[settings"), r"cannot read the rules file"),
-])
-def test_a_mistake_in_the_rules_file_is_named(tmp_path, change, message):
-    with pytest.raises(ScreeningConfigError, match=message):
-        rules.load_config(write_rules(tmp_path, change))
-
-
-def test_a_missing_rules_file_is_named(tmp_path):
-    with pytest.raises(ScreeningConfigError, match="nowhere.toml: cannot read"):
-        rules.load_config(tmp_path / "nowhere.toml")
