@@ -8,12 +8,12 @@ interviews already there and written); each run is a child process, so its peak 
 memory is its own. Then the same file again (recognised by its hash: nothing to do) and a dry
 run of a copy of it with other bytes (every row compared by key), side by side.
 
-Measured 2026-12-01 on the 2-core development machine while other work kept its load average
-at 13 to 16: 2,000,000 rows (258 MB) in 504 s wall, 110 s CPU (read and type 56, check 23,
-plan 12, load 11), peak RSS 1.31 GB; the same file again 5 s; the same rows in another file,
-dry run, 342 s wall, 86 s CPU, 1.34 GB (every row compared by key with the 2 million already
-loaded). The CPU time, not the wall time, is the figure to compare between runs on a shared
-machine.
+Measured 2026-12-01 on the 2-core development machine, shared (load average 4.6): 2,000,000
+rows (258 MB) in 119 s wall, 97 s CPU (read and type 58, check 20, plan 5, load 8: the copy,
+write and rollups), peak RSS 1.28 GB, against the targets of 60 s and 2 GB; the same file again
+2.7 s; the same rows in another file, dry run, 120 s wall, 88 s CPU (every row compared by key
+with the 2 million already loaded). Earlier runs under a load of 13 to 16 took 504 s wall for
+the same 110 s of CPU: compare CPU time between runs on a shared machine.
 """
 
 from __future__ import annotations
