@@ -1,7 +1,14 @@
-"""`python -m dashboard.ingest layer PATH --kind permits|boundaries [options]`
+"""`python -m dashboard.ingest KIND PATH [--db PATH] [--dry-run] [--lenient] [--mapping FILE]`
 
-Loads a GIS layer into the database the app reads (FCA_DB, or --db). Exit status 0 when it was
-loaded, 2 when the input or the database was refused (the database is then unchanged).
+- KIND PATH: import a programme's CSV or spreadsheet file (kinds: tables.toml); a report of
+  every problem is written, and the run is recorded in the import journal;
+- `template KIND [--lang fr] --out FILE.xlsx`: the spreadsheet a data officer fills;
+- `init --db PATH`: an empty database to load real data into;
+- `layer PATH --kind permits|boundaries [options]`: a GIS layer.
+
+The database is the one the app reads (FCA_DB) unless --db names another. Exit status 0 when
+the run did what was asked (loaded, dry run, nothing to change), 2 when the file or the
+database was refused (the database is then unchanged).
 """
 
 from __future__ import annotations
@@ -11,7 +18,9 @@ import sys
 from pathlib import Path
 
 from dashboard import build, db
+from dashboard.ingest import definitions, pipeline, report, templates
 from dashboard.ingest.layers import COLUMNS, KINDS, LayerError
+from dashboard.ingest.sources import SourceError, read_mapping
 from dashboard.ingest.store import import_layer
 
 
@@ -40,11 +49,52 @@ def parser() -> argparse.ArgumentParser:
     roles = sorted({role for kind in COLUMNS.values() for role in kind})
     layer.add_argument("--column", action="append", default=[], metavar="ROLE=COLUMN",
                        help=f"which source column holds an attribute; roles: {', '.join(roles)}")
+    _file_commands(commands)
     return main
+
+
+def _file_commands(commands) -> None:
+    for kind, definition in definitions.definitions().items():
+        command = commands.add_parser(
+            kind, help=definition.en,
+            description=f"{definition.en} Mode: {definition.mode} on {', '.join(definition.key)}.")
+        command.add_argument("path", type=Path, help="the CSV, TXT or XLSX file")
+        command.add_argument("--db", type=Path, default=None,
+                             help="the database to update (default: FCA_DB or data/fca.duckdb)")
+        command.add_argument("--dry-run", action="store_true",
+                             help="check and report only; change nothing")
+        command.add_argument("--lenient", action="store_true",
+                             help="load the good rows and report the others (default: any "
+                                  "error refuses the whole file)")
+        command.add_argument("--mapping", type=Path, default=None,
+                             help="a TOML file: [columns] database_column = \"Header\"")
+        command.add_argument("--sheet", default=None, help="the spreadsheet's sheet to read "
+                                                           "(default: the first)")
+        command.add_argument("--lang", choices=("en", "fr"), default="en",
+                             help="the language of the report and messages")
+        command.add_argument("--report", type=Path, default=None,
+                             help="where to write the report (default: reports/ beside the "
+                                  "database)")
+        command.add_argument("--timings", action="store_true",
+                             help="print the seconds each step took")
+    template = commands.add_parser("template", help="write the XLSX template of a kind")
+    template.add_argument("kind", choices=definitions.kinds())
+    template.add_argument("--lang", choices=("en", "fr"), default="en")
+    template.add_argument("--out", type=Path, required=True)
+    init = commands.add_parser("init", help="create an empty database to load real data into")
+    init.add_argument("--db", type=Path, required=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "template":
+        templates.write_template(args.kind, args.out, args.lang)
+        print(f"Template written: {args.out}")
+        return 0
+    if args.command == "init":
+        return _init(args.db)
+    if args.command != "layer":
+        return _import(args)
     target = str(args.db) if args.db else db.database_target()
     if target.startswith("md:"):
         return _fail(f"{target} is a MotherDuck database: import into a local file, then upload "
@@ -58,6 +108,42 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{error}\nNothing was changed in {target}.")
     print(report.summary())
     print(f"Database updated: {target}")
+    return 0
+
+
+def _import(args) -> int:
+    target = Path(args.db) if args.db else Path(db.database_target())
+    if str(target).startswith("md:"):
+        return _fail(f"{target} is a MotherDuck database: import into a local file, then upload "
+                     "it.")
+    try:
+        options = pipeline.Options(dry_run=args.dry_run, lenient=args.lenient,
+                                   language=args.lang, mapping=read_mapping(args.mapping),
+                                   report=args.report, command="python -m dashboard.ingest")
+        outcome = pipeline.import_file(target, args.command, args.path, options, args.sheet)
+    except SourceError as error:
+        return _fail(str(error))
+    except build.IncompatibleDatabase as error:
+        return _fail(f"{error}\nNothing was changed in {target}.")
+    except pipeline.DatabaseChanged as error:
+        return _fail(str(error))
+    for line in report.summary(outcome, target, options)[:-1]:
+        print(line)
+    if outcome.errors or outcome.warnings:
+        for line in report.first_problems(outcome.report, args.lang):
+            print(line)
+    print(report.summary(outcome, target, options)[-1])
+    if args.timings:
+        print("seconds: " + ", ".join(f"{step} {value:.1f}"
+                                      for step, value in outcome.seconds.items()))
+    return 2 if outcome.result in ("refused", "failed") else 0
+
+
+def _init(path: Path) -> int:
+    if path.exists():
+        return _fail(f"{path} exists: init only creates a new, empty database.")
+    build.write_database(path, lambda con: {"synthetic": "false", "generator": "empty"})
+    print(f"Empty database created: {path}")
     return 0
 
 

@@ -163,9 +163,11 @@ def _record(con, layer: Layer, imported_at: dt.datetime, report: Report) -> None
          "crs": layer.source_crs, "features": layer.features,
          "repaired": len(layer.repaired), "at": imported_at})
     con.execute(
-        """INSERT INTO import_log
+        """INSERT INTO import_log (import_id, imported_at, command, source_file, source_sha256,
+                                   target_table, rows_in, rows_accepted, rows_rejected, result,
+                                   message, kind)
            SELECT coalesce(max(import_id), 0) + 1, $at, $command, $file, $sha, $table,
-                  $rows, $rows, 0, 'accepted', $message
+                  $rows, $rows, 0, 'accepted', $message, 'layer'
            FROM import_log""",
         {"at": imported_at, "command": f"{COMMAND} --kind {layer.kind}", "file": report.source,
          "sha": layer.sha256, "table": layer.kind, "rows": layer.features,

@@ -21,12 +21,12 @@ CREATE TABLE sites (
     site_id          VARCHAR PRIMARY KEY,
     name             VARCHAR NOT NULL,
     aliases          VARCHAR[] NOT NULL DEFAULT [],
-    province         VARCHAR NOT NULL,
+    province         VARCHAR,  -- NULL until known (an import may fill it from its position)
     territory        VARCHAR,
     -- DRC bounding box, so a swapped lat/lon is caught at import
     lat              DOUBLE NOT NULL CHECK (lat BETWEEN -13.5 AND 5.5),
     lon              DOUBLE NOT NULL CHECK (lon BETWEEN 12.0 AND 31.5),
-    site_type        VARCHAR NOT NULL CHECK (site_type IN ('ZEA', 'concession', 'other')),
+    site_type        VARCHAR CHECK (site_type IN ('ZEA', 'concession', 'other')),
     cooperative      VARCHAR,
     permit_code      VARCHAR,
     permit_holder    VARCHAR,
@@ -41,13 +41,18 @@ CREATE TABLE site_visits (
     visit_id               BIGINT PRIMARY KEY,
     site_id                VARCHAR NOT NULL,
     visited_on             DATE NOT NULL,
-    workers                INTEGER NOT NULL CHECK (workers >= 0),
-    women                  INTEGER NOT NULL CHECK (women BETWEEN 0 AND workers),
-    children_under_15      INTEGER NOT NULL CHECK (children_under_15 >= 0),
-    children_15_17         INTEGER NOT NULL CHECK (children_15_17 >= 0),
-    active_pits            INTEGER NOT NULL CHECK (active_pits >= 0),
-    covered_pits           INTEGER NOT NULL CHECK (covered_pits BETWEEN 0 AND active_pits),
-    pits_over_30m          INTEGER NOT NULL CHECK (pits_over_30m BETWEEN 0 AND active_pits),
+    -- counts are NULL when the visit did not record them (never 0 for "not counted"); a part
+    -- of a whole (women of workers, covered pits of active pits) needs its whole
+    workers                INTEGER CHECK (workers >= 0),
+    women                  INTEGER CHECK (women BETWEEN 0 AND workers)
+                           CHECK (women IS NULL OR workers IS NOT NULL),
+    children_under_15      INTEGER CHECK (children_under_15 >= 0),
+    children_15_17         INTEGER CHECK (children_15_17 >= 0),
+    active_pits            INTEGER CHECK (active_pits >= 0),
+    covered_pits           INTEGER CHECK (covered_pits BETWEEN 0 AND active_pits)
+                           CHECK (covered_pits IS NULL OR active_pits IS NOT NULL),
+    pits_over_30m          INTEGER CHECK (pits_over_30m BETWEEN 0 AND active_pits)
+                           CHECK (pits_over_30m IS NULL OR active_pits IS NOT NULL),
     deepest_pit_m          DOUBLE CHECK (deepest_pit_m >= 0),
     ppe_use_share          DOUBLE CHECK (ppe_use_share BETWEEN 0 AND 1),
     safety_captain_present BOOLEAN,
@@ -62,8 +67,8 @@ CREATE TABLE incidents (
     kind        VARCHAR NOT NULL CHECK (kind IN ('pit_collapse', 'fall', 'electrocution',
                                                  'flooding', 'violence', 'other')),
     fatalities  INTEGER NOT NULL CHECK (fatalities >= 0),
-    injuries    INTEGER NOT NULL CHECK (injuries >= 0),
-    CHECK (fatalities + injuries > 0)
+    injuries    INTEGER CHECK (injuries >= 0),  -- NULL: not recorded
+    CHECK (fatalities + injuries > 0)  -- someone was hurt (unknown injuries pass)
 );
 
 CREATE TABLE survey_rounds (
@@ -80,22 +85,27 @@ CREATE TABLE household_survey (
     site_id               VARCHAR NOT NULL,
     household_id          VARCHAR NOT NULL,
     interviewed_on        DATE NOT NULL,
-    head_gender           VARCHAR NOT NULL CHECK (head_gender IN ('female', 'male')),
-    household_size        INTEGER NOT NULL CHECK (household_size >= 1),
-    income_mining_usd     DOUBLE NOT NULL CHECK (income_mining_usd >= 0),
-    income_non_mining_usd DOUBLE NOT NULL CHECK (income_non_mining_usd >= 0),
-    income_women_usd      DOUBLE NOT NULL CHECK (income_women_usd >= 0),
+    -- answers are NULL when the question was not answered (never 0 for "don't know")
+    head_gender           VARCHAR CHECK (head_gender IN ('female', 'male')),
+    household_size        INTEGER CHECK (household_size >= 1),
+    income_mining_usd     DOUBLE CHECK (income_mining_usd >= 0),
+    income_non_mining_usd DOUBLE CHECK (income_non_mining_usd >= 0),
+    income_women_usd      DOUBLE CHECK (income_women_usd >= 0),
     -- income was reported in this currency and converted at this rate and date
-    reported_currency     VARCHAR NOT NULL CHECK (reported_currency IN ('USD', 'CDF')),
-    fx_cdf_per_usd        DOUBLE NOT NULL CHECK (fx_cdf_per_usd > 0),
-    fx_date               DATE NOT NULL,
-    vsla_member           BOOLEAN NOT NULL,
-    savings_usd           DOUBLE NOT NULL CHECK (savings_usd >= 0),
-    food_insecure         BOOLEAN NOT NULL,
-    children_5_17         INTEGER NOT NULL CHECK (children_5_17 >= 0),
-    children_in_school    INTEGER NOT NULL CHECK (children_in_school BETWEEN 0 AND children_5_17),
-    children_in_mining    INTEGER NOT NULL CHECK (children_in_mining BETWEEN 0 AND children_5_17),
-    children_hazardous    INTEGER NOT NULL CHECK (children_hazardous BETWEEN 0 AND children_5_17),
+    reported_currency     VARCHAR CHECK (reported_currency IN ('USD', 'CDF')),
+    fx_cdf_per_usd        DOUBLE CHECK (fx_cdf_per_usd > 0),
+    fx_date               DATE,
+    vsla_member           BOOLEAN,
+    savings_usd           DOUBLE CHECK (savings_usd >= 0),
+    food_insecure         BOOLEAN,
+    children_5_17         INTEGER CHECK (children_5_17 >= 0),
+    -- a count of children doing something needs the count of children
+    children_in_school    INTEGER CHECK (children_in_school BETWEEN 0 AND children_5_17)
+                          CHECK (children_in_school IS NULL OR children_5_17 IS NOT NULL),
+    children_in_mining    INTEGER CHECK (children_in_mining BETWEEN 0 AND children_5_17)
+                          CHECK (children_in_mining IS NULL OR children_5_17 IS NOT NULL),
+    children_hazardous    INTEGER CHECK (children_hazardous BETWEEN 0 AND children_5_17)
+                          CHECK (children_hazardous IS NULL OR children_5_17 IS NOT NULL),
     sampling_weight       DOUBLE NOT NULL CHECK (sampling_weight > 0),
     CHECK (income_women_usd <= income_mining_usd + income_non_mining_usd)
 );
@@ -169,8 +179,8 @@ CREATE TABLE activities (
     happened_on   DATE NOT NULL,
     units         INTEGER NOT NULL CHECK (units >= 0),
     unit          VARCHAR NOT NULL,
-    beneficiaries INTEGER NOT NULL CHECK (beneficiaries >= 0),
-    cost_usd      DOUBLE NOT NULL CHECK (cost_usd >= 0)
+    beneficiaries INTEGER CHECK (beneficiaries >= 0),  -- NULL: not recorded
+    cost_usd      DOUBLE CHECK (cost_usd >= 0)          -- NULL: not recorded
 );
 
 -- Programme milestones of a site (legal status obtained, safety plan adopted), one row per
@@ -231,6 +241,10 @@ CREATE TABLE targets (
     PRIMARY KEY (indicator_id, period_end)
 );
 
+-- Every import that changed this database, written in the same swap as the data it loaded.
+-- Runs that changed nothing (dry runs, refused files, a file loaded before) are recorded in the
+-- import journal beside the database file instead (dashboard/ingest/journal.py), which lists
+-- every run: a refused file leaves the database byte for byte as it was.
 CREATE TABLE import_log (
     import_id     BIGINT PRIMARY KEY,
     imported_at   TIMESTAMP NOT NULL,
@@ -242,7 +256,13 @@ CREATE TABLE import_log (
     rows_accepted BIGINT NOT NULL CHECK (rows_accepted >= 0),
     rows_rejected BIGINT NOT NULL CHECK (rows_rejected >= 0),
     result        VARCHAR NOT NULL CHECK (result IN ('accepted', 'rejected')),
-    message       VARCHAR
+    message       VARCHAR,
+    kind          VARCHAR,  -- the import kind (sites, visits, survey...); NULL for older rows
+    imported_by   VARCHAR,  -- who ran it (login name or signed-in address)
+    rows_new      BIGINT CHECK (rows_new >= 0),      -- of rows_accepted: not there before
+    rows_changed  BIGINT CHECK (rows_changed >= 0),  -- of rows_accepted: replaced a different row
+    rows_removed  BIGINT CHECK (rows_removed >= 0),  -- rows a replace import took out
+    report_file   VARCHAR   -- the row-level report of the run
 );
 
 -- GIS layers loaded with `python -m dashboard.ingest layer PATH --kind permits|boundaries`.

@@ -1,6 +1,9 @@
 -- site_month: one row per site and calendar month, from the first to the last month with any
 -- data, including months without a visit (visits = 0). Sums, not means, so any grouping of
 -- rows can be aggregated exactly. workforce carries the last visit's head count forward.
+-- A visit may leave a count unrecorded (NULL): every sum is over the visits that recorded it,
+-- and a share's denominator is summed over the visits that recorded its numerator
+-- (*_with_*), so n and ratios count only what was observed.
 CREATE TABLE site_month AS
 WITH bounds AS (
     SELECT min(d) AS first_month, max(d) AS last_month
@@ -19,18 +22,32 @@ calendar AS (
 visits AS (
     SELECT site_id, date_trunc('month', visited_on)::DATE AS month,
            count(*) AS visits,
+           count(workers) AS visits_with_workers,
            sum(workers) AS workers_seen,
            sum(women) AS women_seen,
+           sum(workers) FILTER (WHERE women IS NOT NULL) AS workers_seen_with_women,
            sum(children_under_15) AS children_under_15_seen,
+           sum(children_under_15) FILTER (WHERE workers IS NOT NULL)
+               AS children_under_15_seen_with_workers,
+           sum(workers) FILTER (WHERE children_under_15 IS NOT NULL)
+               AS workers_seen_with_children_under_15,
            sum(children_15_17) AS children_15_17_seen,
+           sum(children_15_17) FILTER (WHERE workers IS NOT NULL)
+               AS children_15_17_seen_with_workers,
+           sum(workers) FILTER (WHERE children_15_17 IS NOT NULL)
+               AS workers_seen_with_children_15_17,
            sum(active_pits) AS active_pits,
            sum(covered_pits) AS covered_pits,
+           sum(active_pits) FILTER (WHERE covered_pits IS NOT NULL) AS active_pits_with_covered,
            sum(pits_over_30m) AS pits_over_30m,
+           sum(active_pits) FILTER (WHERE pits_over_30m IS NOT NULL) AS active_pits_with_depth,
            max(deepest_pit_m) AS deepest_pit_m,
            sum(ppe_use_share) AS ppe_use_share_sum,
            count(ppe_use_share) AS ppe_use_share_n,
            count(*) FILTER (WHERE safety_captain_present) AS visits_with_safety_captain,
-           count(*) FILTER (WHERE independent_grading) AS visits_with_grading
+           count(safety_captain_present) AS visits_safety_captain_recorded,
+           count(*) FILTER (WHERE independent_grading) AS visits_with_grading,
+           count(independent_grading) AS visits_grading_recorded
     FROM site_visits
     GROUP BY ALL
 ),
@@ -80,12 +97,20 @@ case_sums AS (
 joined AS (
     SELECT c.site_id, c.month,
            coalesce(v.visits, 0) AS visits,
-           v.workers_seen, v.women_seen, v.children_under_15_seen, v.children_15_17_seen,
-           v.active_pits, v.covered_pits, v.pits_over_30m, v.deepest_pit_m,
+           coalesce(v.visits_with_workers, 0) AS visits_with_workers,
+           v.workers_seen, v.women_seen, v.workers_seen_with_women,
+           v.children_under_15_seen, v.children_under_15_seen_with_workers,
+           v.workers_seen_with_children_under_15,
+           v.children_15_17_seen, v.children_15_17_seen_with_workers,
+           v.workers_seen_with_children_15_17,
+           v.active_pits, v.covered_pits, v.active_pits_with_covered,
+           v.pits_over_30m, v.active_pits_with_depth, v.deepest_pit_m,
            v.ppe_use_share_sum, coalesce(v.ppe_use_share_n, 0) AS ppe_use_share_n,
            coalesce(v.visits_with_safety_captain, 0) AS visits_with_safety_captain,
+           coalesce(v.visits_safety_captain_recorded, 0) AS visits_safety_captain_recorded,
            coalesce(v.visits_with_grading, 0) AS visits_with_grading,
-           last_value(v.workers_seen / v.visits IGNORE NULLS)
+           coalesce(v.visits_grading_recorded, 0) AS visits_grading_recorded,
+           last_value(v.workers_seen / nullif(v.visits_with_workers, 0) IGNORE NULLS)
                OVER (PARTITION BY c.site_id ORDER BY c.month) AS workforce,
            coalesce(i.incidents, 0) AS incidents,
            coalesce(i.fatal_incidents, 0) AS fatal_incidents,
