@@ -25,7 +25,7 @@ SCHEMA_SQL = PACKAGE / "sql" / "schema.sql"
 ROLLUPS_DIR = PACKAGE / "sql" / "rollups"
 REFERENCE_VALUES_TOML = PACKAGE / "registry" / "reference_values.toml"
 # Bump when the schema or rollups change: the app refuses a file of another version.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 ROLLUPS = ("site_month", "site_round", "programme_month", "site_buyer_month",
            "site_round_head_gender")
 
