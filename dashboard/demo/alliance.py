@@ -62,6 +62,8 @@ def _member_names(count: int) -> list[str]:
 
 def _days(rng: np.random.Generator, start: dt.date, end: dt.date, count: int) -> list[dt.date]:
     span = (end - start).days
+    if count <= 0 or span < 0:
+        return []
     return sorted(start + dt.timedelta(days=int(d)) for d in rng.integers(0, span + 1, count))
 
 
@@ -141,7 +143,9 @@ def in_kind_contributions(seed: int, until: dt.date, first_id: int) -> pd.DataFr
                 "valuation_basis": (f"{what}: {quantity:,} {unit} at USD {price:,.2f} "
                                     f"({source})"),
             })
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=["donor", "workstream", "year", "committed_usd",
+                                        "disbursed_usd", "site_id", "contribution_kind",
+                                        "valuation_basis"])
     table.insert(0, "funding_id", np.arange(first_id, first_id + len(table)))
     return table
 
@@ -150,4 +154,4 @@ def with_in_kind(cash: pd.DataFrame, seed: int, until: dt.date) -> pd.DataFrame:
     """The cash contributions as they were, then the in-kind ones."""
     cash = cash.assign(contribution_kind="cash", valuation_basis=None)
     extra = in_kind_contributions(seed, until, int(cash["funding_id"].max()) + 1)
-    return pd.concat([cash, extra], ignore_index=True)
+    return pd.concat([cash, extra], ignore_index=True) if len(extra) else cash
