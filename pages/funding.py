@@ -63,7 +63,8 @@ own = contributions.of_contributor(funding, contributor)
 programme_totals = contributions.totals(funding)
 own_totals = contributions.totals(own)
 
-committed, disbursed, in_kind, counted = st.columns(4)
+# two by two: amounts in millions of dollars need the width
+(committed, disbursed), (in_kind, counted) = st.columns(2), st.columns(2)
 committed.metric(t("funding.committed"), money(own_totals.committed_usd), border=True)
 disbursed.metric(t("funding.disbursed"), money(own_totals.disbursed_usd), border=True,
                  help=t("funding.disbursed_help",

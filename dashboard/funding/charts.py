@@ -65,7 +65,8 @@ def event_time(table: pd.DataFrame, *, title: str, x_title: str, y_title: str,
             meta={"series": "effect", "group": part}))
     figure.add_hline(y=0, line=dict(color=GREY, width=1, dash="dot"))
     figure.add_vline(x=-0.5, line=dict(color=VERMILLION, width=1, dash="dash"),
-                     annotation_text=names["enrolment"], annotation_position="top")
+                     annotation_text=names["enrolment"],
+                     annotation_position="bottom right")
     figure.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title,
                          yaxis_tickformat=y_format, xaxis=dict(dtick=1),
                          separators=i18n.separators(language), **LAYOUT)
