@@ -85,17 +85,26 @@ def test_the_estimate_matches_ols_with_cluster_robust_errors_computed_by_hand():
     values = did.site_values(staggered_panel(), "covered_pit_share")
     result = did.estimate(values, leads=3, lags=4)
 
-    # the same model, written independently: event-time, site and half-year indicators
+    # the same model, written independently: event-time and half-year indicators
     event = values["event_time"].clip(-3, 4)
     times = [e for e in range(-3, 5) if e != -1 and (event == e).any()]
-    columns = [(event == e).to_numpy(float) for e in times]
-    sites = sorted(values["site_id"].unique())
-    columns += [(values["site_id"] == s).to_numpy(float) for s in sites]
     halves = sorted(values["period"].unique())
+    columns = [(event == e).to_numpy(float) for e in times]
     columns += [(values["period"] == p).to_numpy(float) for p in halves[1:]]
-    x = np.column_stack(columns)
-    groups = values["site_id"].map({s: i for i, s in enumerate(sites)}).to_numpy()
-    beta, covariance = cluster_robust_ols(values["value"].to_numpy(), x, groups)
+    sites = sorted(values["site_id"].unique())
+    site_of = values["site_id"].map({s: i for i, s in enumerate(sites)}).to_numpy()
+    x, y = np.column_stack(columns), values["value"].to_numpy()
+
+    # with one indicator per site, ordinary least squares gives the event-time coefficients
+    dummies = np.column_stack([x, np.eye(len(sites))[site_of]])
+    full, *_ = np.linalg.lstsq(dummies, y, rcond=None)
+    # demeaned within sites, the same coefficients (Frisch-Waugh-Lovell) and CR1 errors
+    def demeaned(a: np.ndarray) -> np.ndarray:
+        means = np.array([a[site_of == i].mean(axis=0) for i in range(len(sites))])
+        return a - means[site_of]
+
+    beta, covariance = cluster_robust_ols(demeaned(y), demeaned(x), site_of)
+    assert beta == pytest.approx(full[:x.shape[1]], abs=1e-9)
 
     table = result.event_times.set_index("event_time")
     for index, e in enumerate(times):

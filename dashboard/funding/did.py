@@ -18,9 +18,11 @@ model assumes that without the programme, enrolled sites would have moved as the
 and leads far from zero say that assumption is doubtful.
 
 The headline estimate is the average of the b_e after enrolment (e >= 0), weighted by how many
-site-half-years each event time has. Standard errors are cluster-robust by site (statsmodels'
-CR1, with the small-sample factor G/(G-1) x (N-1)/(N-K)) and intervals use Student's t with
-G-1 degrees of freedom, G the number of sites (Cameron & Miller 2015). Pooling the event-time
+site-half-years each event time has. The site effects are absorbed by demeaning within sites.
+Standard errors are cluster-robust by site (statsmodels' CR1, with the small-sample factor
+G/(G-1) x (N-1)/(N-K), K counting the event-time and half-year terms but not the site effects,
+which are nested in the clusters) and intervals use Student's t with G-1 degrees of freedom,
+G the number of sites (Cameron & Miller 2015). Pooling the event-time
 effects across enrolment cohorts assumes a site's path after enrolment does not depend on when
 it enrolled; with cohorts of one or two sites, the cohort-by-cohort estimators of Sun &
 Abraham (2021) or Callaway & Sant'Anna (2021) would leave too few sites per estimate.
@@ -126,22 +128,34 @@ def binned(event_time: pd.Series, leads: int = LEADS, lags: int = LAGS) -> pd.Se
 
 def design(values: pd.DataFrame, leads: int = LEADS, lags: int = LAGS
            ) -> tuple[pd.DataFrame, list[int]]:
-    """The regressors: an indicator per event time (but the reference), per site, and per
-    half-year but the first. Returns the matrix and the event times it estimates."""
+    """The regressors besides the site effects: an indicator per event time (but the
+    reference) and per half-year but the first. Returns the matrix and the event times."""
     bins = binned(values["event_time"], leads, lags)
     event_times = sorted(int(e) for e in bins.dropna().unique() if e != REFERENCE)
     columns = {f"e{e}": (bins == e).astype(float) for e in event_times}
-    sites = pd.get_dummies(values["site_id"], prefix="site", dtype=float)
     periods = pd.get_dummies(values["period"].dt.strftime("%Y-%m"), prefix="period",
                              dtype=float).iloc[:, 1:]
-    matrix = pd.concat([pd.DataFrame(columns, index=values.index), sites, periods], axis=1)
-    return matrix, event_times
+    return pd.concat([pd.DataFrame(columns, index=values.index), periods], axis=1), event_times
+
+
+def within_sites(frame: pd.DataFrame, sites: pd.Series) -> pd.DataFrame:
+    """Each column minus its site's mean: the site fixed effects taken out (Frisch-Waugh-
+    Lovell), so thousands of sites need no column each."""
+    return frame - frame.groupby(sites.to_numpy()).transform("mean")
 
 
 def estimate(values: pd.DataFrame, outcome: str = "", leads: int = LEADS, lags: int = LAGS
              ) -> Estimate:
-    """The event study of ``site_values`` rows; raises NotEstimable when it cannot be done."""
-    values = values.dropna(subset=["value"]).reset_index(drop=True)
+    """The event study of ``site_values`` rows; raises NotEstimable when it cannot be done.
+
+    The site effects are absorbed by demeaning within sites (the same coefficients as one
+    indicator per site); sites with a single value carry no information and are left out, and
+    the site effects, nested in the clusters, are not counted in the small-sample factor (as
+    Stata's xtreg, fe and reghdfe do).
+    """
+    values = values.dropna(subset=["value"])
+    values = values[values.groupby("site_id")["site_id"].transform("size") > 1]
+    values = values.reset_index(drop=True)
     enrolled = values.loc[values["enrolled"], "site_id"].nunique()
     comparison = values.loc[~values["enrolled"], "site_id"].nunique()
     if enrolled < MIN_SITES or comparison < MIN_SITES:
@@ -153,11 +167,12 @@ def estimate(values: pd.DataFrame, outcome: str = "", leads: int = LEADS, lags: 
         raise NotEstimable(f"{outcome}: enrolled sites need values both before and after "
                            "enrolment.")
     matrix, event_times = design(values, leads, lags)
-    matrix = matrix.loc[:, matrix.any(axis=0)]
+    matrix = within_sites(matrix, values["site_id"])
+    matrix = matrix.loc[:, (matrix.abs() > 1e-12).any(axis=0)]
+    response = within_sites(values[["value"]], values["site_id"])["value"].to_numpy(float)
     groups = values["site_id"].astype("category").cat.codes.to_numpy()
-    # the site effects are the intercepts (hasconst); QR is exact here and much faster than
-    # the pseudo-inverse
-    fit = sm.OLS(values["value"].to_numpy(float), matrix, hasconst=True).fit(
+    # QR is exact here and much faster than the pseudo-inverse
+    fit = sm.OLS(response, matrix, hasconst=False).fit(
         method="qr", cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
     estimated = [e for e in event_times if f"e{e}" in fit.params.index]
     if not any(e >= 0 for e in estimated):
