@@ -6,12 +6,12 @@ FCA_DB ?= data/fca.duckdb
 PORT ?= 8501
 export FCA_DB
 
-.PHONY: run test demo sector bench clean
+.PHONY: run test demo sector bench clean chromium java
 
 run: $(VENV)/.runtime $(FCA_DB)
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
 
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev chromium java
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -43,6 +43,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+# pyxform checks the shipped XLSForms with ODK Validate, a Java program (tests/test_forms.py).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless; }
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -36,7 +36,7 @@ import pydeck as pdk
 from benchmarks.timing import timed
 from dashboard import build, db
 from dashboard.ingest.store import import_layer
-from dashboard.sites import maps
+from dashboard.sites import basemap, maps
 
 ROOT = Path(__file__).resolve().parents[1]
 STATUS = {"programme": "Programme site", "comparison": "Comparison site"}
@@ -75,8 +75,9 @@ def payloads(sites, end: dt.date, permits=None) -> None:
                      else deck.to_json)
         text = serialise()
         print(f"  {label:48s} {kb(text)}  {timed(serialise):7.1f} ms")
-    base = json.dumps(json.loads(maps.countries()), separators=(",", ":"))
-    print(f"  {'of which the base layer (countries)':48s} {kb(base)}")
+    for layer in basemap.base_layers():
+        text = json.dumps(json.loads(layer.to_json()), separators=(",", ":"))
+        print(f"  {f'of which the base layer {layer.id}':48s} {kb(text)}")
 
 
 def profile_queries(con: duckdb.DuckDBPyConnection, end: dt.date) -> None:

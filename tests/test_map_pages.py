@@ -147,7 +147,8 @@ def test_searching_a_site_or_selecting_a_table_row_opens_its_profile(demo):
 def test_loaded_layers_can_be_shown(use_db, layered_db):
     use_db(layered_db)
     at = ok(open_page(MAP))
-    assert [item["id"] for item in deck(at)["layers"]] == ["base", "boundaries", "sites"]
+    assert [item["id"] for item in deck(at)["layers"]] == [
+        "base", "rivers", "towns", "town_names", "boundaries", "sites"]
     at.toggle(key="map_show_permits").set_value(True).run()
     permits = layer(deck(ok(at)), "permits")["data"]["features"]
     assert sorted(f["properties"]["name"] for f in permits) == [
@@ -197,7 +198,8 @@ def test_the_profile_shows_identity_trends_visit_incidents_and_supply(use_db, la
     assert "PER 200 · KASULO TAILINGS (PER, Actif)" in identity
     assert "| **Also lies on** | PE 100 · GECAMINES (PE, Actif) |" in identity
     locator = deck(at)
-    assert [item["id"] for item in locator["layers"]] == ["base", "permits", "sites"]
+    assert [item["id"] for item in locator["layers"]] == [
+        "base", "provinces", "rivers", "towns", "town_names", "permits", "sites"]
     trends = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")[:4]]
     assert all([trace["name"] for trace in spec["data"]] == ["Comparison sites, Lualaba",
                                                              "Kasulo"] for spec in trends)

@@ -11,9 +11,10 @@ import pytest
 import shapely
 
 from dashboard.demo.sites import NAMED_SITES
-from dashboard.sites import maps
+from dashboard.sites import basemap, maps
 
 END = dt.date(2026, 10, 31)
+BASE = ["base", "provinces", "rivers", "towns", "town_names"]
 STATUS = {"programme": "Programme site", "comparison": "Comparison site"}
 BLUE, LIGHT_BLUE, ORANGE, RED = maps.GOOD_TO_BAD
 
@@ -179,8 +180,8 @@ def deck_json(deck) -> dict:
 def test_points_deck_has_the_base_layer_under_one_point_per_site():
     points = maps.site_points(map_sites(), "children_last_visit", "en", END, STATUS)
     spec = deck_json(maps.sites_deck(points))
-    assert [layer["id"] for layer in spec["layers"]] == ["base", "sites"]
-    sites = spec["layers"][1]
+    assert [layer["id"] for layer in spec["layers"]] == [*BASE, "sites"]
+    sites = spec["layers"][-1]
     assert len(sites["data"]) == 3 and sites["data"][-1]["fill"] == RED
     assert sites["radiusUnits"] == "pixels" and sites["getFillColor"] == "@@=fill"
     assert spec["layers"][0]["@@type"] == "GeoJsonLayer"
@@ -221,8 +222,10 @@ def test_permits_and_boundaries_layers_sit_between_the_base_and_the_sites():
     boundaries = pd.DataFrame({"boundary_id": [1], "name": ["Lualaba"],
                                "geojson": [shapely.to_geojson(shapely.box(24, -12, 27, -9))]})
     spec = deck_json(maps.sites_deck(points, permits=permit_rows(), boundaries=boundaries))
-    assert [layer["id"] for layer in spec["layers"]] == ["base", "boundaries", "permits", "sites"]
-    feature = spec["layers"][2]["data"]["features"][0]
+    # a loaded boundaries layer replaces the shipped province lines
+    assert [layer["id"] for layer in spec["layers"]] == [
+        "base", "rivers", "towns", "town_names", "boundaries", "permits", "sites"]
+    feature = spec["layers"][-2]["data"]["features"][0]
     assert feature["geometry"]["type"] == "Polygon"
     assert feature["properties"] == {"name": "Permit PE 4958 · GECAMINES", "l1": "PE · Actif",
                                      "l2": "Co, Cu", "l3": "Granted Oct 16, 2009, expires –"}
@@ -250,15 +253,15 @@ def test_view_fits_the_points_and_falls_back_to_the_whole_drc():
 def test_locator_deck_centres_on_the_site():
     point = maps.site_points(map_sites().head(1), "programme_status", "en", END, STATUS)
     spec = deck_json(maps.locator_deck(point, permit_rows(), "en"))
-    assert [layer["id"] for layer in spec["layers"]] == ["base", "permits", "sites"]
+    assert [layer["id"] for layer in spec["layers"]] == [*BASE, "permits", "sites"]
     assert spec["initialViewState"]["latitude"] == -10.705
 
 
 # -- the base layer file ----------------------------------------------------------------------
 
 def test_base_layer_is_small_valid_and_holds_every_demo_site():
-    assert maps.COUNTRIES_FILE.stat().st_size < 100_000
-    collection = json.loads(maps.countries())
+    assert basemap.COUNTRIES_FILE.stat().st_size < 100_000
+    collection = json.loads(basemap.countries())
     shapes = {f["properties"]["iso_a3"]: shapely.geometry.shape(f["geometry"])
               for f in collection["features"]}
     assert len(shapes) == 10 and all(shape.is_valid for shape in shapes.values())

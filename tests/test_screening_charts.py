@@ -92,8 +92,9 @@ def test_flagged_sites_become_map_points_sized_and_coloured_by_severity():
 def test_the_flag_map_draws_the_points_over_the_base_layer():
     points = screening_charts.flag_points(ranked())
     spec = json.loads(screening_charts.flags_deck(points, basemap="none").to_json())
-    assert [layer["id"] for layer in spec["layers"]] == ["base", "sites"]
-    sites = spec["layers"][1]
+    assert [layer["id"] for layer in spec["layers"]] == [
+        "base", "provinces", "rivers", "towns", "town_names", "sites"]
+    sites = spec["layers"][-1]
     assert sites["@@type"] == "ScatterplotLayer"
     assert [point["id"] for point in sites["data"]] == ["FCA-0001", "FCA-0002"]
     assert sites["data"][0]["fill"] == [213, 94, 0]

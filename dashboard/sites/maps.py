@@ -1,7 +1,7 @@
 """pydeck map builders (pure): data in; layers, legends and Decks out. Pages only render them.
 
-Offline first: no token, no CDN. Every map draws its own base layer, the outline of the DRC
-and its neighbours (geodata/countries.geojson, Natural Earth, public domain), plus the
+Offline first: no token, no CDN. Every map draws its own base layers (basemap.py: the DRC and
+its neighbours, the provinces, main rivers and towns, from dashboard/geodata/), plus the
 boundaries layer the user loaded, so sites never float on white when basemap tiles cannot
 load. Online, the basemap is Carto's light style, which needs no token; ``basemap="none"``
 never asks for tiles at all (a deployment that must not reveal where its users look).
@@ -25,7 +25,6 @@ import json
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
-from pathlib import Path
 
 import pandas as pd
 import pydeck as pdk
@@ -33,8 +32,8 @@ from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import i18n
 from dashboard.charts import BLUE, ORANGE, rgb
+from dashboard.sites.basemap import base_layers
 
-COUNTRIES_FILE = Path(__file__).parents[1] / "geodata" / "countries.geojson"
 STATUS_COLOURS = {"programme": rgb(BLUE), "comparison": rgb(ORANGE)}
 GOOD_TO_BAD = ([44, 123, 182], [171, 217, 233], [253, 174, 97], [215, 25, 28])
 NO_DATA = [160, 160, 160]
@@ -95,7 +94,7 @@ MEASURES = {m.key: m for m in (
 
 def class_of(value: float | None, measure: Measure) -> int | None:
     """The class index of ``value`` (0 = lowest values), None when there is no value."""
-    if value is None or value != value:
+    if _missing(value):
         return None
     return bisect.bisect_right(measure.edges, value)
 
@@ -159,7 +158,7 @@ def legend(values: pd.Series, measure: Measure, language: str,
 
 def workforce_radius(workers: float | None) -> int:
     """The circle radius in pixels for a site's workforce band."""
-    if workers is None or workers != workers:
+    if _missing(workers):
         return UNKNOWN_WORKFORCE_RADIUS
     for low, high, radius in WORKFORCE_BANDS:
         if workers >= low and (high is None or workers <= high):
@@ -190,7 +189,7 @@ def site_points(sites: pd.DataFrame, measure_key: str, language: str, end: dt.da
     """
     measure = MEASURES[measure_key]
     formats = Formats(language)
-    l1 = [f"{p} · {c}" if not _missing(c) else p
+    l1 = [" · ".join(str(v) for v in (p, c) if not _missing(v))
           for p, c in zip(sites["province"], sites["cooperative"])]
     l2 = [formats.text("maps.last_visit", date=formats.day(v)) if not _missing(v)
           else formats.text("maps.no_visit") for v in sites["last_visit_on"]]
@@ -279,7 +278,9 @@ class Formats:
 
 
 def _missing(value) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, NaT or pandas' NA (a nullable column: a site never visited in the period)."""
+    return value is None or value is pd.NaT or value is pd.NA or (
+        isinstance(value, float) and math.isnan(value))
 
 
 # -- layers ---------------------------------------------------------------------------------
@@ -297,26 +298,6 @@ def density_layer(points: pd.DataFrame) -> pdk.Layer:
         "HexagonLayer", data=points[["lon", "lat"]], id="density", get_position="[lon, lat]",
         radius=DENSITY_RADIUS_M, coverage=0.9, extruded=False, opacity=0.75,
         color_range=[list(c) for c in DENSITY_COLOURS], pickable=False)
-
-
-@functools.cache
-def countries() -> str:
-    """The base layer's GeoJSON text (read once per process)."""
-    return COUNTRIES_FILE.read_text()
-
-
-def base_layer() -> pdk.Layer:
-    """The DRC (lightly tinted) and its neighbours' outlines: the map's own base layer."""
-    collection = json.loads(countries())
-    for feature in collection["features"]:
-        home = feature["properties"]["iso_a3"] == "COD"
-        feature["properties"]["fill"] = [238, 232, 213, 110] if home else [0, 0, 0, 0]
-        feature["properties"]["line"] = [90, 90, 90, 255] if home else [150, 150, 150, 255]
-        feature["properties"]["width"] = 2 if home else 1
-    return pdk.Layer(
-        "GeoJsonLayer", data=collection, id="base", stroked=True, filled=True,
-        get_fill_color="properties.fill", get_line_color="properties.line",
-        get_line_width="properties.width", line_width_units=PIXELS, pickable=False)
 
 
 def boundaries_layer(boundaries: pd.DataFrame) -> pdk.Layer:
@@ -386,13 +367,15 @@ def fitted_view(lons: pd.Series, lats: pd.Series, *, max_zoom: float = 11.0) -> 
                          zoom=round(zoom, 2))
 
 
-def deck(layers: list[pdk.Layer], view: pdk.ViewState, basemap: str = "carto") -> pdk.Deck:
-    """A Deck over the base layer; ``basemap`` "carto" (light, no token) or "none"."""
+def deck(layers: list[pdk.Layer], view: pdk.ViewState, basemap: str = "carto",
+         provinces: bool = True) -> pdk.Deck:
+    """A Deck over the base layers; ``basemap`` "carto" (light, no token) or "none";
+    ``provinces=False`` leaves the shipped province lines out (a loaded layer replaces them)."""
     if basemap not in BASEMAPS:
         raise ValueError(f"Unknown basemap '{basemap}' (use {' or '.join(BASEMAPS)})")
     options = {"map_style": None} if basemap == "carto" else {"map_provider": None,
                                                               "map_style": None}
-    return CompactDeck(layers=[base_layer(), *layers], initial_view_state=view,
+    return CompactDeck(layers=[*base_layers(provinces), *layers], initial_view_state=view,
                     tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}, **options)
 
 
@@ -403,12 +386,14 @@ def sites_deck(points: pd.DataFrame, *, mode: str = "points",
     if mode not in MODES:
         raise ValueError(f"Unknown map mode '{mode}' (use {' or '.join(MODES)})")
     layers = []
-    if boundaries is not None and len(boundaries):
+    loaded_boundaries = boundaries is not None and len(boundaries) > 0
+    if loaded_boundaries:
         layers.append(boundaries_layer(boundaries))
     if permits is not None and len(permits):
         layers.append(permits_layer(permits, language))
     layers.append(points_layer(points) if mode == "points" else density_layer(points))
-    return deck(layers, fitted_view(points["lon"], points["lat"]), basemap)
+    return deck(layers, fitted_view(points["lon"], points["lat"]), basemap,
+                provinces=not loaded_boundaries)
 
 
 def locator_deck(site: pd.DataFrame, permits: pd.DataFrame | None, language: str,
