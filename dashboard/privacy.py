@@ -42,6 +42,13 @@ def role(name: str) -> Role:
         raise AccessDenied(f"Unknown role '{name}'. Known roles: {', '.join(ROLES)}.") from None
 
 
+def may_read(role_name: str | None, level: str) -> bool:
+    """Whether ``role_name`` may read rows of ``level`` (an unknown role may read nothing),
+    so a page can leave out a section instead of stopping on ``AccessDenied``."""
+    known = ROLES.get(role_name or "")
+    return known is not None and level in known.levels
+
+
 def apply(role_name: str, level: str, frame: pd.DataFrame, query: str = "") -> pd.DataFrame:
     """Return what ``role_name`` may see of ``frame``, a result at ``level``."""
     if level not in LEVELS:

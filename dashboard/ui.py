@@ -45,6 +45,7 @@ PAGES = (
     PageSpec("trends.py", "trends", ":material/trending_up:"),
     PageSpec("supply.py", "supply", ":material/local_shipping:"),
     PageSpec("problem_sites.py", "problem_sites", ":material/warning:"),
+    PageSpec("funding.py", "funding", ":material/volunteer_activism:"),
     PageSpec("scenarios.py", "scenarios", ":material/tune:"),
     PageSpec("methods.py", "methods", ":material/menu_book:"),
     PageSpec("data_management.py", "data_management", ":material/database:",
@@ -232,6 +233,11 @@ def load(name: str, **params) -> pd.DataFrame:
         log.warning("Access denied: %s", error)
         st.error(t("errors.access_denied", detail=markdown.escape(error)), icon=":material/lock:")
     st.stop()
+
+
+def may_load(name: str) -> bool:
+    """Whether the viewer's role may read what query ``name`` returns (its declared level)."""
+    return privacy.may_read(viewer().role, db.load_query(name).level)
 
 
 def read_metadata() -> dict[str, str]:

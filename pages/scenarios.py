@@ -11,6 +11,7 @@ and this page must say what it rejected.
 import streamlit as st
 
 from dashboard import charts, i18n, markdown, ui
+from dashboard.funding import costs as funding_costs
 from dashboard.scenario import assumptions as scenario_assumptions
 from dashboard.scenario import baseline as scenario_baseline
 from dashboard.scenario import charts as scenario_charts
@@ -114,6 +115,18 @@ def problems_message(problems, shown: int = 5) -> str:
 st.title(t("scenarios.title"))
 st.caption(t("scenarios.caption"))
 
+# controls, in the sidebar under the filters, so the results have the page's width
+controls = st.sidebar
+with controls:
+    st.header(t("scenarios.controls"))
+    observed_costs = st.toggle(t("scenarios.observed_costs"), key="costs", bind="query-params",
+                               help=t("scenarios.observed_costs_help"))
+if observed_costs:  # past and future in the same units: the programme's own cost per output
+    period = dict(start=filters.start, end=filters.end)
+    registry = scenario_baseline.with_observed_costs(registry, funding_costs.observed_ranges(
+        funding_costs.yearly_costs(ui.load("funding_contributions", **period),
+                                   ui.load("funding_outputs", **period))))
+
 funding = ui.load("funding_by_year", start=filters.start, end=filters.end)
 committed = scenario_baseline.committed_by_workstream(funding)
 default = model.Scenario(allocation=model.default_allocation(committed.to_dict()))
@@ -125,11 +138,8 @@ tab_scenario, tab_compare, tab_assumptions, tab_funding = st.tabs(
     [t("scenarios.tab_scenario"), t("scenarios.tab_compare"), t("scenarios.tab_assumptions"),
      t("scenarios.tab_funding")])
 
-# controls, in the sidebar under the filters, so the results have the page's width
-controls = st.sidebar
 results = tab_scenario
 with controls:
-    st.header(t("scenarios.controls"))
     budget = st.slider(t("scenarios.budget"), 0, model.MAX_BUDGET_USD,
                        step=model.BUDGET_STEP_USD, format="localized", key="scn_budget",
                        help=t("scenarios.budget_help"))

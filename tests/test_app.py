@@ -46,7 +46,7 @@ def test_page_renders_with_filters_from_the_url(demo, page):
     assert at.warning[0].value.startswith("Données de démonstration")
 
 
-def test_navigation_lists_the_seven_pages_and_hides_data_management(demo):
+def test_navigation_hides_data_management(demo):
     at = open_app()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(str(ROOT / "pages" / "data_management.py"))

@@ -14,10 +14,11 @@ from dashboard.demo import generate
 
 FACT_TABLES = ("site_visits", "incidents", "household_survey", "child_cases", "supply",
                "cobalt_credits", "funding", "activities", "site_milestones")
+ALLIANCE_TABLES = ("organisations", "memberships")
 ALL_TABLES = ("sites", "reference_values", "survey_rounds", "indicators", "targets", "metadata",
               "site_month",
               "site_round", "programme_month", "site_buyer_month", "site_round_head_gender",
-              *FACT_TABLES)
+              *FACT_TABLES, *ALLIANCE_TABLES)
 
 
 def table_digest(path, table: str) -> str:
@@ -205,3 +206,43 @@ def test_an_incomplete_reference_value_stops_the_build(tmp_path):
     con.execute(SCHEMA_SQL.read_text())
     with pytest.raises(ValueError, match=r"\[living_income_usd\]: value 'a lot' must be a number"):
         load_reference_values(con, path)
+
+
+def test_the_alliance_grows_as_published(read):
+    members_on = """SELECT count(*) FROM memberships WHERE tier = 'member'
+                    AND joined_on <= $day AND (left_on IS NULL OR left_on > $day)"""
+    # eight launch partners in August 2020; 21 members at Q1 2022, 24 in May 2022 (FCA)
+    assert read(members_on, {"day": dt.date(2020, 8, 1)})[0][0] == 8
+    assert read(members_on, {"day": dt.date(2022, 3, 31)})[0][0] == 21
+    assert read(members_on, {"day": dt.date(2022, 5, 31)})[0][0] == 24
+    assert {tier for (tier,) in read("SELECT DISTINCT tier FROM memberships")} == {
+        "member", "supporter", "signatory"}
+    unknown = read("""SELECT count(*) FROM funding WHERE donor NOT IN
+                      (SELECT organisation FROM organisations)""")
+    assert unknown[0][0] == 0
+
+
+def test_in_kind_contributions_state_how_they_were_valued(read):
+    rows = read("""SELECT valuation_basis, committed_usd FROM funding
+                   WHERE contribution_kind = 'in_kind'""")
+    assert len(rows) >= 10
+    assert all(" at USD " in basis and value > 0 for basis, value in rows)
+    assert read("SELECT count(*) FROM funding WHERE contribution_kind = 'cash' "
+                "AND valuation_basis IS NOT NULL")[0][0] == 0
+
+
+def test_activities_name_the_output_they_deliver(read):
+    outputs = dict(read("SELECT activity, any_value(output) FROM activities GROUP BY 1"))
+    assert outputs["pits covered"] == "pits_made_safe"
+    assert outputs["PPE kits distributed"] is None
+
+
+def test_the_schema_requires_a_basis_for_in_kind_only():
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL.read_text())
+    insert = "INSERT INTO funding VALUES (1, 'A', 'safety', 2024, 10, 10, NULL, $kind, $basis)"
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute(insert, {"kind": "in_kind", "basis": " "})
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute(insert, {"kind": "cash", "basis": "10 sheets at USD 1"})
+    con.execute(insert, {"kind": "in_kind", "basis": "10 sheets at USD 1"})

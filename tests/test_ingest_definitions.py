@@ -26,9 +26,10 @@ def schema():
     return {(t, c): (kind, nullable == "YES") for t, c, kind, nullable in rows}
 
 
-def test_the_eleven_kinds_a_programme_fills():
+def test_the_kinds_a_programme_fills():
     assert KINDS == ["sites", "visits", "incidents", "survey", "cases", "supply", "credits",
-                     "funding", "activities", "milestones", "targets"]
+                     "funding", "organisations", "memberships", "activities", "milestones",
+                     "targets"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -48,3 +48,10 @@ def test_fetch_applies_the_level_the_query_declares(monkeypatch, use_db, small_d
 def test_roles_from_signed_in_addresses(email, role):
     roles = {"admin": ["data.officer@example.org"], "programme": ["*@example.org"]}
     assert privacy.role_for_email(email, roles) == role
+
+
+def test_a_page_can_ask_whether_a_role_may_read_a_level(monkeypatch):
+    monkeypatch.setitem(privacy.ROLES, "public", privacy.Role("public", frozenset({"aggregate"})))
+    assert privacy.may_read("programme", "site") and privacy.may_read("public", "aggregate")
+    assert not privacy.may_read("public", "site")
+    assert not privacy.may_read("guest", "aggregate") and not privacy.may_read(None, "aggregate")

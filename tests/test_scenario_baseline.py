@@ -126,3 +126,21 @@ def test_the_overhead_share_is_managements_share_of_the_funding_committed():
     assert overhead_share(committed) == pytest.approx(0.1)
     assert overhead_share(committed.drop("management")) == 0.0
     assert overhead_share(committed_by_workstream(funding.iloc[:0])) is None
+
+
+def test_observed_costs_replace_only_the_cost_assumptions_they_name():
+    from dashboard.funding.costs import ObservedCost
+    from dashboard.scenario.assumptions import load_registry
+    from dashboard.scenario.baseline import with_observed_costs
+
+    registry = load_registry()
+    observed = {"safety.cost": ObservedCost(3000.0, 6500.0, 2021, 2025, "pits_made_safe"),
+                "safety.effect": ObservedCost(1.0, 2.0, 2021, 2025, "pits_made_safe")}
+    changed = with_observed_costs(registry, observed).by_id()
+    before = registry.by_id()
+    assert (changed["safety.cost"].low, changed["safety.cost"].high) == (3000.0, 6500.0)
+    assert changed["safety.cost"].sourced and "2021-2025" in changed["safety.cost"].source
+    assert "Pits made safe" in changed["safety.cost"].note_en
+    assert "Puits sécurisés" in changed["safety.cost"].note_fr
+    assert changed["safety.effect"] == before["safety.effect"]  # not a cost: left alone
+    assert changed["education.cost"] == before["education.cost"]

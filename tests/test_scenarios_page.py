@@ -165,3 +165,15 @@ def test_no_site_in_scope_says_so(demo):
     assert not at.exception
     assert any("No site in the filters matches" in info.value for info in at.info)
 
+
+
+def test_the_scenario_can_start_from_the_observed_cost_per_output(demo):
+    literature = open_page()
+    observed = open_page({"costs": "true"})
+    assert not observed.exception and not observed.error
+    assert observed.toggle(key="costs").value and not literature.toggle(key="costs").value
+    sources = [m.value for m in observed.markdown if "Programme records" in m.value]
+    # the five workstreams' costs, each from the records of the years it delivered
+    assert len(sources) == 5 and all("Observed:" in text for text in sources)
+    assert not any("Programme records" in m.value for m in literature.markdown)
+    assert [m.value for m in observed.metric] != [m.value for m in literature.metric]

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from dashboard.demo import milestones, programme
+from dashboard.demo import alliance, milestones, programme
 from dashboard.demo import panel as panel_model
 from dashboard.demo.config import (
     CREDIT_USD_PER_TONNE,
@@ -36,6 +36,7 @@ def generate(con: duckdb.DuckDBPyConnection, scale: str = "demo", seed: int = 42
     sites = site_frame(plan, rng)
     panel = panel_model.site_month_panel(sites, DEMO_START, until)
     rounds = programme.survey_rounds(DEMO_START, until)
+    organisations, memberships = alliance.memberships(seed, until)
 
     small_tables = {
         "sites": sites[list(SITE_COLUMNS)],
@@ -43,10 +44,13 @@ def generate(con: duckdb.DuckDBPyConnection, scale: str = "demo", seed: int = 42
         "incidents": panel_model.incidents(panel, until, rng),
         "child_cases": panel_model.child_cases(panel, until, rng),
         "survey_rounds": rounds,
-        "funding": programme.funding(sites, until, rng),
+        # cash as before, then in kind from its own random stream
+        "funding": alliance.with_in_kind(programme.funding(sites, until, rng), seed, until),
         "activities": programme.activities(panel, until, rng),
         # its own random stream: adding it left every other table as it was
         "site_milestones": milestones.site_milestones(sites, seed, until),
+        "organisations": organisations,
+        "memberships": memberships,
     }
     for table, frame in small_tables.items():
         log(f"{table}: {len(frame):,} rows")

@@ -107,6 +107,16 @@ ACTIVITY_TEMPLATES = (
 )
 
 
+# The programme output each activity's units count towards (activities.output); the others
+# support their workstream without delivering one of the outputs the Funding page reports.
+ACTIVITY_OUTPUTS = {
+    "school fees and kits": "children_in_school",
+    "VSLA members enrolled": "households_in_savings_groups",
+    "pits covered": "pits_made_safe",
+    "safety captains trained": "safety_captains_trained",
+}
+
+
 def activities(panel: pd.DataFrame, until: dt.date, rng: np.random.Generator) -> pd.DataFrame:
     """Quarterly programme activities at enrolled sites, more as the programme matures."""
     last_quarter = pd.Timestamp(until) - pd.Timedelta(days=45)
@@ -129,4 +139,5 @@ def activities(panel: pd.DataFrame, until: dt.date, rng: np.random.Generator) ->
     table = pd.concat(frames, ignore_index=True).sort_values(
         ["happened_on", "site_id", "activity"], kind="stable").reset_index(drop=True)
     table.insert(0, "activity_id", np.arange(1, len(table) + 1))
+    table["output"] = table["activity"].map(ACTIVITY_OUTPUTS)
     return table

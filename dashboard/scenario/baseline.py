@@ -10,11 +10,12 @@ assumptions and the funding to date that sets the default allocation and the ove
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from dashboard import i18n
 from dashboard.scenario.assumptions import TRENDS, Assumption, Registry, load_registry
 
 # Levels read from the database for each 12-month window (the scenario_trend query).
@@ -210,3 +211,25 @@ def overhead_share(committed: pd.Series) -> float | None:
     overhead the assumptions table shows beside its assumption); None without funding."""
     total = committed.sum()
     return float(committed.get("management", 0.0) / total) if total > 0 else None
+
+
+def with_observed_costs(registry: Registry, observed: Mapping) -> Registry:
+    """The registry with each cost assumption ``observed`` names (id -> an object with low,
+    high, first_year, last_year and output: dashboard.funding.costs.ObservedCost) replaced by
+    the range the programme's own records give: the lowest to the highest yearly spending of
+    the workstream per output delivered. The other assumptions are left as they were."""
+    def observed_range(assumption: Assumption) -> Assumption:
+        seen = observed.get(assumption.id)
+        if seen is None or assumption.role != "cost":
+            return assumption
+        notes = {language: i18n.translate(
+            language, "scenarios.observed_cost_note", first=seen.first_year,
+            last=seen.last_year, output=i18n.translate(language, f"funding.output.{seen.output}"))
+            for language in i18n.LANGUAGES}
+        return replace(assumption, low=float(seen.low), high=float(seen.high), sourced=True,
+                       source=i18n.translate("en", "scenarios.observed_cost_source",
+                                             first=seen.first_year, last=seen.last_year),
+                       url="", note_en=notes["en"], note_fr=notes["fr"])
+
+    return replace(registry, assumptions=tuple(observed_range(a)
+                                               for a in registry.assumptions))

@@ -159,15 +159,43 @@ CREATE TABLE cobalt_credits (
     allocated_to  VARCHAR NOT NULL
 );
 
+-- Contributions to the programme: one row per contributor, workstream, year and site (NULL:
+-- programme-wide). Cash, or in kind (goods, services, staff time) valued in USD on the basis
+-- the contributor and the programme agreed, which valuation_basis states. committed_usd is
+-- what was pledged for the year, disbursed_usd what was paid or delivered.
 CREATE TABLE funding (
     funding_id    BIGINT PRIMARY KEY,
-    donor         VARCHAR NOT NULL,
+    donor         VARCHAR NOT NULL,  -- the contributor: organisations.organisation
     workstream    VARCHAR NOT NULL CHECK (workstream IN ('child_labour', 'education', 'livelihoods',
                                                          'safety', 'formalisation', 'management')),
     year          INTEGER NOT NULL CHECK (year BETWEEN 2015 AND 2100),
     committed_usd DOUBLE NOT NULL CHECK (committed_usd >= 0),
     disbursed_usd DOUBLE NOT NULL CHECK (disbursed_usd >= 0),
-    site_id       VARCHAR  -- NULL: programme-wide
+    site_id       VARCHAR,  -- NULL: programme-wide
+    contribution_kind VARCHAR NOT NULL DEFAULT 'cash'
+                      CHECK (contribution_kind IN ('cash', 'in_kind')),
+    -- how an in-kind contribution was valued ("2,000 metal sheets at the supplier's price of
+    -- USD 14"); required for in kind, empty for cash
+    valuation_basis   VARCHAR,
+    CHECK ((contribution_kind = 'in_kind') = (coalesce(trim(valuation_basis), '') <> ''))
+);
+
+-- The organisations that contribute to the programme or take part in the alliance.
+CREATE TABLE organisations (
+    organisation      VARCHAR PRIMARY KEY,
+    organisation_type VARCHAR NOT NULL CHECK (organisation_type IN (
+                          'company', 'foundation', 'government', 'civil_society', 'other'))
+);
+
+-- How organisations take part in the alliance over time: one row per organisation and spell
+-- in a tier. Members sign the Call to Action and contribute; supporters back it without
+-- membership; signatories endorse it. A change of tier ends one spell and starts another.
+CREATE TABLE memberships (
+    organisation VARCHAR NOT NULL,  -- organisations.organisation
+    tier         VARCHAR NOT NULL CHECK (tier IN ('member', 'supporter', 'signatory')),
+    joined_on    DATE NOT NULL,
+    left_on      DATE CHECK (left_on > joined_on),  -- NULL: still in this tier
+    PRIMARY KEY (organisation, joined_on)
 );
 
 CREATE TABLE activities (
@@ -180,7 +208,11 @@ CREATE TABLE activities (
     units         INTEGER NOT NULL CHECK (units >= 0),
     unit          VARCHAR NOT NULL,
     beneficiaries INTEGER CHECK (beneficiaries >= 0),  -- NULL: not recorded
-    cost_usd      DOUBLE CHECK (cost_usd >= 0)          -- NULL: not recorded
+    cost_usd      DOUBLE CHECK (cost_usd >= 0),         -- NULL: not recorded
+    -- the programme output its units count towards (dashboard/funding/outputs.py lists them);
+    -- NULL: the activity supports the workstream without delivering one of them
+    output        VARCHAR CHECK (output IN ('children_in_school', 'households_in_savings_groups',
+                                            'pits_made_safe', 'safety_captains_trained'))
 );
 
 -- Programme milestones of a site (legal status obtained, safety plan adopted), one row per

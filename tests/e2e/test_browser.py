@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 PAGE_HEADINGS = {
     "": "Overview", "sites_map": "Sites map", "trends": "Objective trends", "supply": "Supply",
-    "problem_sites": "Problem sites", "scenarios": "Funding scenarios",
-    "methods": "Data & methods",
+    "problem_sites": "Problem sites", "funding": "Funding & impact",
+    "scenarios": "Funding scenarios", "methods": "Data & methods",
 }
 
 
