@@ -20,6 +20,8 @@ from streamlit import config as streamlit_config
 
 from dashboard import access, charts, data, db, i18n, markdown, privacy
 from dashboard.filters import Filters, month_end, month_range, parse_month, unknown_in_link
+from dashboard.indicators import views
+from dashboard.screening import watchlist
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES_DIR = ROOT / "pages"
@@ -221,18 +223,72 @@ def load(name: str, **params) -> pd.DataFrame:
     The viewer reads why, never where the database is (an ``md:`` target can carry a token):
     the server log has the whole error.
     """
+    return _or_stop(name, lambda: _cached_fetch(db.identity(), viewer().role, name,
+                                                 tuple(sorted(params.items()))))
+
+
+def _or_stop(name: str, read: Callable):
+    """``read()``, or the page stops with what the viewer may be told of a failed read."""
     try:
-        return _cached_fetch(db.identity(), viewer().role, name, tuple(sorted(params.items())))
+        return read()
     except db.DatabaseUnavailable as error:
         log.error("Database unavailable: %s", error)
         st.error(t(f"errors.database_{error.reason}"), icon=":material/error:")
     except db.QueryError as error:
         log.error("Query failed: %s (parameters %s)", error, error.params)
-        st.error(t("errors.query_failed", query=markdown.escape(name)), icon=":material/error:")
+        st.error(t("errors.query_failed", query=markdown.escape(error.name or name)),
+                 icon=":material/error:")
     except privacy.AccessDenied as error:
         log.warning("Access denied: %s", error)
         st.error(t("errors.access_denied", detail=markdown.escape(error)), icon=":material/lock:")
     st.stop()
+
+
+# -- computed once: what depends only on the database, the role and the filters ------------
+# Every viewer shares one result per database file (its identity is in the key, so a swapped
+# in file is computed afresh) and arguments; concurrent viewers wait for the one computing it.
+# Results are shared objects: read them, never change them in place.
+
+COMPUTED: dict[str, Callable] = {
+    "screening": lambda load, shared, as_of: watchlist.screen(load, as_of),
+    "watchlist": lambda load, shared, as_of, language: watchlist.ranked(
+        shared("screening", as_of), language, reasons=False),
+    "series": lambda load, shared, spec, filters, start, scope, group: views.load_series(
+        load, spec, dict(filters), start, scope, dict(group) or None),
+}
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _computed(identity: tuple, role: str, name: str, args: tuple):
+    def load(query: str, **params) -> pd.DataFrame:
+        return _cached_fetch(identity, role, query, tuple(sorted(params.items())))
+
+    def shared(other: str, *more):
+        return _computed(identity, role, other, more)
+
+    return COMPUTED[name](load, shared, *args)
+
+
+def computed(name: str, *args):
+    """``COMPUTED[name]`` of the database as the viewer's role reads it, computed once."""
+    return _or_stop(name, lambda: _computed(db.identity(), viewer().role, name, args))
+
+
+def screening(as_of: dt.date) -> watchlist.Screening:
+    """The problem-site screening on ``as_of`` (and ``trend_days`` earlier)."""
+    return computed("screening", as_of)
+
+
+def watchlist_table(as_of: dt.date, language: str) -> pd.DataFrame:
+    """The ranked watchlist without its reasons (``watchlist.with_reasons`` adds them)."""
+    return computed("watchlist", as_of, language)
+
+
+def series(spec: views.Spec, filters: dict, start: dt.date, scope: str,
+           group: dict | None = None) -> views.Series:
+    """``views.load_series`` of an indicator, computed once per database and arguments."""
+    return computed("series", spec, tuple(sorted(filters.items())), start, scope,
+                    tuple(sorted((group or {}).items())))
 
 
 def may_load(name: str) -> bool:
