@@ -21,6 +21,7 @@ from streamlit import config as streamlit_config
 from dashboard import access, charts, data, db, i18n, markdown, privacy
 from dashboard.filters import Filters, month_end, month_range, parse_month, unknown_in_link
 from dashboard.indicators import views
+from dashboard.screening import config as screening_config
 from dashboard.screening import watchlist
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,9 +251,10 @@ def _or_stop(name: str, read: Callable):
 # Results are shared objects: read them, never change them in place.
 
 COMPUTED: dict[str, Callable] = {
-    "screening": lambda load, shared, as_of: watchlist.screen(load, as_of),
-    "watchlist": lambda load, shared, as_of, language: watchlist.ranked(
-        shared("screening", as_of), language, reasons=False),
+    # ``rules``: the rules file's identity, so an edited file is read afresh
+    "screening": lambda load, shared, as_of, rules: watchlist.screen(load, as_of),
+    "watchlist": lambda load, shared, as_of, rules, language: watchlist.ranked(
+        shared("screening", as_of, rules), language, reasons=False),
     "series": lambda load, shared, spec, filters, start, scope, group: views.load_series(
         load, spec, dict(filters), start, scope, dict(group) or None),
 }
@@ -276,12 +278,21 @@ def computed(name: str, *args):
 
 def screening(as_of: dt.date) -> watchlist.Screening:
     """The problem-site screening on ``as_of`` (and ``trend_days`` earlier)."""
-    return computed("screening", as_of)
+    return computed("screening", as_of, _rules_identity())
 
 
 def watchlist_table(as_of: dt.date, language: str) -> pd.DataFrame:
     """The ranked watchlist without its reasons (``watchlist.with_reasons`` adds them)."""
-    return computed("watchlist", as_of, language)
+    return computed("watchlist", as_of, _rules_identity(), language)
+
+
+def _rules_identity() -> tuple:
+    path = screening_config.RULES_TOML
+    try:
+        stat = path.stat()
+    except OSError:  # load_config names the missing file
+        return (str(path),)
+    return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
 def series(spec: views.Spec, filters: dict, start: dt.date, scope: str,

@@ -47,11 +47,8 @@ chosen_severities = severity_column.pills(
 shown = watchlist.filtered(table, checks=chosen_checks, severities=chosen_severities,
                            province=filters.province, site_id=filters.site_id)
 
-watch_tab, funnel_tab, method_tab = st.tabs([
-    ui.t("problem_sites.tab_watchlist"), ui.t("problem_sites.tab_funnels"),
-    ui.t("problem_sites.tab_method")])
 
-with watch_tab:
+def watchlist_view() -> None:
     if shown.empty:
         st.success(ui.t("problem_sites.none_flagged"), icon=":material/check_circle:")
     else:
@@ -121,7 +118,8 @@ with watch_tab:
                 height=480, key="flag_map", alt=ui.t("problem_sites.map_alt"))
             st.caption(ui.t("problem_sites.map_legend"))
 
-with funnel_tab:
+
+def funnel_view() -> None:
     measure = st.selectbox(
         ui.t("problem_sites.measure"), list(config.measures), key="funnel_measure",
         format_func=lambda check: config.name(check, language))
@@ -160,6 +158,16 @@ with funnel_tab:
             min_n=i18n.number(entry.min_n, language), n_label=n_label))
         ranking = watchlist.measure_table(assessment, result.sites, filters.province,
                                           filters.site_id)
+        total, pages = len(ranking), watchlist.page_count(len(ranking))
+        if pages > 1:  # every site of the measure, a page at a time
+            number = st.selectbox(ui.t("problem_sites.list_page"), range(1, pages + 1),
+                                  key="measure_page", width=160)
+            first = (number - 1) * watchlist.PAGE_ROWS
+            ranking = watchlist.page(ranking, number)
+            st.caption(ui.t("problem_sites.measure_rows_shown",
+                            first=i18n.number(first + 1, language),
+                            last=i18n.number(first + len(ranking), language),
+                            n=i18n.number(total, language)))
         number_format = "percent" if percent else "%.1f"
         st.dataframe(
             ranking.assign(
@@ -185,6 +193,20 @@ with funnel_tab:
                 "profile": st.column_config.LinkColumn(
                     ui.t("problem_sites.profile"), display_text=ui.t("problem_sites.open")),
             })
+
+
+# only the open tab runs and is sent (a funnel of every site is large at sector scale)
+watch_tab, funnel_tab, method_tab = st.tabs([
+    ui.t("problem_sites.tab_watchlist"), ui.t("problem_sites.tab_funnels"),
+    ui.t("problem_sites.tab_method")], key="problem_view", on_change="rerun")
+
+with watch_tab:
+    if watch_tab.open is not False:
+        watchlist_view()
+
+with funnel_tab:
+    if funnel_tab.open is not False:
+        funnel_view()
 
 with method_tab:
     st.markdown(ui.t("problem_sites.method_intro"))
