@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -300,6 +302,72 @@ def series(spec: views.Spec, filters: dict, start: dt.date, scope: str,
     """``views.load_series`` of an indicator, computed once per database and arguments."""
     return computed("series", spec, tuple(sorted(filters.items())), start, scope,
                     tuple(sorted((group or {}).items())))
+
+
+# -- warm-up: the first viewer after a start or a swap does not wait for the shared work ------
+
+_warmed: dict[str | None, tuple] = {}  # role -> the database identity warmed for it
+_warm_lock = threading.Lock()
+
+
+def warm_up() -> None:
+    """Start computing, in the background, what the pages' default views share (the sidebar's
+    queries, the Overview's and Trends' headline series, the screening, the map's sites), once
+    per process, role and database file: on the first run after a start, and again when a new
+    file has been swapped in (the old file's results are then dropped)."""
+    if not st.runtime.exists():  # a bare run or AppTest: no server to warm
+        return
+    try:
+        identity = db.identity()
+    except db.DatabaseUnavailable:
+        return  # the page says so
+    role = viewer().role
+    with _warm_lock:
+        if _warmed.get(role) == identity:
+            return
+        swapped = bool(_warmed) and identity not in _warmed.values()
+        _warmed[role] = identity
+    if swapped:
+        _cached_fetch.clear()
+        _computed.clear()
+    threading.Thread(target=_warm, args=(identity, role), name="fca-warm-up",
+                     daemon=True).start()
+
+
+def _warm(identity: tuple, role: str) -> None:
+    started = time.perf_counter()
+
+    def load(query: str, **params) -> pd.DataFrame:
+        return _cached_fetch(identity, role, query, tuple(sorted(params.items())))
+
+    def series(spec, filters: dict, start: dt.date, scope: str) -> None:
+        _computed(identity, role, "series", (spec, tuple(sorted(filters.items())), start, scope,
+                                             ()))
+
+    try:
+        metadata = dict(load("database_metadata").itertuples(index=False))
+        period = load("data_period").iloc[0]
+        load("provinces")
+        load("sites_list", province=None)
+        months = month_range(period["first_month"].date(), period["last_month"].date())
+        start, end = parse_month(months[0]), month_end(parse_month(months[-1]))
+        shown = Filters(province=None, site_id=None, start=start, end=end)
+        as_of = min(end, dt.date.fromisoformat(metadata.get("data_until", end.isoformat())))
+        registry = load("indicator_registry")
+        for row in registry[registry["headline"]].itertuples():  # Overview, Trends
+            series(views.spec_from_row(row), shown.params(), start, views.status_scope(None))
+        rules = _rules_identity()
+        for language in i18n.LANGUAGES:  # Problem sites (the screening: Overview too)
+            _computed(identity, role, "watchlist", (as_of, rules, language))
+        load("map_sites", **shown.params())  # Sites map
+        if "boundaries" in set(load("map_layers")["kind"]):
+            load("map_boundaries", province=None, site_id=None)
+        import dashboard.funding.did  # noqa: F401  (statsmodels: seconds to import)
+    except Exception:  # a page shows the problem to its viewer; the log has it here
+        log.exception("Warm-up failed")
+        return
+    log.info("Warmed up in %.1f s (%s)", time.perf_counter() - started,
+             db.describe_target(str(identity[0])))
 
 
 def may_load(name: str) -> bool:

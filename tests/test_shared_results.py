@@ -101,3 +101,22 @@ def test_a_swapped_in_database_is_screened_afresh(use_db, demo_db, fixture_db, t
     assert swapped["name"].iloc[0] == "Planted"
     assert swapped["name"].tolist() == fresh_watchlist()["name"].tolist() != demo_names
     db.reset()
+
+
+def test_the_warm_up_computes_what_the_default_pages_read(use_db, demo_db, monkeypatch):
+    from dashboard.indicators import views
+
+    use_db(demo_db)
+    ui._warm(db.identity(), data.Viewer().role)
+
+    def recomputed(*args, **kwargs):
+        raise AssertionError("computed again, not read from the warm-up's results")
+
+    monkeypatch.setattr(watchlist, "screen", recomputed)
+    monkeypatch.setattr(views, "load_series", recomputed)
+    overview = AppTest.from_file(APP, default_timeout=90).run()
+    assert not overview.exception and not overview.error
+    assert overview.get("page_link")[0].proto.page.endswith("problem_sites")
+    problem_sites = overview.switch_page(PAGE).run()
+    assert not problem_sites.exception and not problem_sites.error
+    assert len(page_table(problem_sites)) > 10
