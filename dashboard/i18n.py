@@ -71,10 +71,32 @@ def _shown(format_number: Callable[..., str]) -> Callable[..., str]:
     return format_or_dash
 
 
+# babel parses the locale and the pattern on every call (three quarters of a format's time):
+# parsed once here, then applied as babel's format_decimal/format_percent/format_date would
+@functools.cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@functools.cache
+def _number_pattern(pattern: str) -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern(pattern)
+
+
+@functools.cache
+def _date_pattern(style: str, language: str):
+    if style in ("full", "long", "medium", "short"):
+        style = babel_dates.get_date_format(style, locale=_locale(language))
+    return babel_dates.parse_pattern(style)
+
+
+def _apply(pattern: str, value, language: str) -> str:
+    return _number_pattern(pattern).apply(value, _locale(language))
+
+
 @_shown
 def number(value: float | int | None, language: str, decimals: int = 0) -> str:
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return babel_numbers.format_decimal(value, format=pattern, locale=language)
+    return _apply("#,##0" + ("." + "0" * decimals if decimals else ""), value, language)
 
 
 def separators(language: str) -> str:
@@ -88,16 +110,15 @@ def separators(language: str) -> str:
 @_shown
 def decimal(value: float | int | None, language: str, max_decimals: int = 4) -> str:
     """A number with as many decimals as it needs, up to ``max_decimals``: 0.15, 30,000."""
-    pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals else "")
-    return babel_numbers.format_decimal(value, format=pattern, locale=language)
+    return _apply("#,##0" + ("." + "#" * max_decimals if max_decimals else ""), value, language)
 
 
 @_shown
 def percent(share: float | None, language: str, decimals: int = 0) -> str:
-    pattern = Locale.parse(language).percent_formats[None].pattern
+    pattern = _locale(language).percent_formats[None].pattern
     if decimals:
         pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
-    return babel_numbers.format_percent(share, format=pattern, locale=language)
+    return _apply(pattern, share, language)
 
 
 def money(value: float | None, language: str, decimals: int = 0) -> str:
@@ -111,8 +132,14 @@ def money(value: float | None, language: str, decimals: int = 0) -> str:
 def date(day: dt.date | None, language: str, style: str = "medium") -> str:
     if day is None:
         return "–"
-    return babel_dates.format_date(day, format=style, locale=language)
+    return _format_date(day, style, language)
 
 
 def month(day: dt.date, language: str) -> str:
-    return babel_dates.format_date(day, format="MMM yyyy", locale=language)
+    return _format_date(day, "MMM yyyy", language)
+
+
+def _format_date(day: dt.date, style: str, language: str) -> str:
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return _date_pattern(style, language).apply(day, _locale(language))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,9 @@ from streamlit import config as streamlit_config
 
 from dashboard import access, charts, data, db, i18n, markdown, privacy
 from dashboard.filters import Filters, month_end, month_range, parse_month, unknown_in_link
+from dashboard.indicators import views
+from dashboard.screening import config as screening_config
+from dashboard.screening import watchlist
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES_DIR = ROOT / "pages"
@@ -221,18 +226,148 @@ def load(name: str, **params) -> pd.DataFrame:
     The viewer reads why, never where the database is (an ``md:`` target can carry a token):
     the server log has the whole error.
     """
+    return _or_stop(name, lambda: _cached_fetch(db.identity(), viewer().role, name,
+                                                 tuple(sorted(params.items()))))
+
+
+def _or_stop(name: str, read: Callable):
+    """``read()``, or the page stops with what the viewer may be told of a failed read."""
     try:
-        return _cached_fetch(db.identity(), viewer().role, name, tuple(sorted(params.items())))
+        return read()
     except db.DatabaseUnavailable as error:
         log.error("Database unavailable: %s", error)
         st.error(t(f"errors.database_{error.reason}"), icon=":material/error:")
     except db.QueryError as error:
         log.error("Query failed: %s (parameters %s)", error, error.params)
-        st.error(t("errors.query_failed", query=markdown.escape(name)), icon=":material/error:")
+        st.error(t("errors.query_failed", query=markdown.escape(error.name or name)),
+                 icon=":material/error:")
     except privacy.AccessDenied as error:
         log.warning("Access denied: %s", error)
         st.error(t("errors.access_denied", detail=markdown.escape(error)), icon=":material/lock:")
     st.stop()
+
+
+# -- computed once: what depends only on the database, the role and the filters ------------
+# Every viewer shares one result per database file (its identity is in the key, so a swapped
+# in file is computed afresh) and arguments; concurrent viewers wait for the one computing it.
+# Results are shared objects: read them, never change them in place.
+
+COMPUTED: dict[str, Callable] = {
+    # ``rules``: the rules file's identity, so an edited file is read afresh
+    "screening": lambda load, shared, as_of, rules: watchlist.screen(load, as_of),
+    "watchlist": lambda load, shared, as_of, rules, language: watchlist.ranked(
+        shared("screening", as_of, rules), language, reasons=False),
+    "series": lambda load, shared, spec, filters, start, scope, group: views.load_series(
+        load, spec, dict(filters), start, scope, dict(group) or None),
+}
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _computed(identity: tuple, role: str, name: str, args: tuple):
+    def load(query: str, **params) -> pd.DataFrame:
+        return _cached_fetch(identity, role, query, tuple(sorted(params.items())))
+
+    def shared(other: str, *more):
+        return _computed(identity, role, other, more)
+
+    return COMPUTED[name](load, shared, *args)
+
+
+def computed(name: str, *args):
+    """``COMPUTED[name]`` of the database as the viewer's role reads it, computed once."""
+    return _or_stop(name, lambda: _computed(db.identity(), viewer().role, name, args))
+
+
+def screening(as_of: dt.date) -> watchlist.Screening:
+    """The problem-site screening on ``as_of`` (and ``trend_days`` earlier)."""
+    return computed("screening", as_of, _rules_identity())
+
+
+def watchlist_table(as_of: dt.date, language: str) -> pd.DataFrame:
+    """The ranked watchlist without its reasons (``watchlist.with_reasons`` adds them)."""
+    return computed("watchlist", as_of, _rules_identity(), language)
+
+
+def _rules_identity() -> tuple:
+    path = screening_config.RULES_TOML
+    try:
+        stat = path.stat()
+    except OSError:  # load_config names the missing file
+        return (str(path),)
+    return (str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def series(spec: views.Spec, filters: dict, start: dt.date, scope: str,
+           group: dict | None = None) -> views.Series:
+    """``views.load_series`` of an indicator, computed once per database and arguments."""
+    return computed("series", spec, tuple(sorted(filters.items())), start, scope,
+                    tuple(sorted((group or {}).items())))
+
+
+# -- warm-up: the first viewer after a start or a swap does not wait for the shared work ------
+
+_warmed: dict[str | None, tuple] = {}  # role -> the database identity warmed for it
+_warm_lock = threading.Lock()
+
+
+def warm_up() -> None:
+    """Start computing, in the background, what the pages' default views share (the sidebar's
+    queries, the Overview's and Trends' headline series, the screening, the map's sites), once
+    per process, role and database file: on the first run after a start, and again when a new
+    file has been swapped in (the old file's results are then dropped)."""
+    if not st.runtime.exists():  # a bare run or AppTest: no server to warm
+        return
+    try:
+        identity = db.identity()
+    except db.DatabaseUnavailable:
+        return  # the page says so
+    role = viewer().role
+    with _warm_lock:
+        if _warmed.get(role) == identity:
+            return
+        swapped = bool(_warmed) and identity not in _warmed.values()
+        _warmed[role] = identity
+    if swapped:
+        _cached_fetch.clear()
+        _computed.clear()
+    threading.Thread(target=_warm, args=(identity, role), name="fca-warm-up",
+                     daemon=True).start()
+
+
+def _warm(identity: tuple, role: str) -> None:
+    started = time.perf_counter()
+
+    def load(query: str, **params) -> pd.DataFrame:
+        return _cached_fetch(identity, role, query, tuple(sorted(params.items())))
+
+    def series(spec, filters: dict, start: dt.date, scope: str) -> None:
+        _computed(identity, role, "series", (spec, tuple(sorted(filters.items())), start, scope,
+                                             ()))
+
+    try:
+        metadata = dict(load("database_metadata").itertuples(index=False))
+        period = load("data_period").iloc[0]
+        load("provinces")
+        load("sites_list", province=None)
+        months = month_range(period["first_month"].date(), period["last_month"].date())
+        start, end = parse_month(months[0]), month_end(parse_month(months[-1]))
+        shown = Filters(province=None, site_id=None, start=start, end=end)
+        as_of = min(end, dt.date.fromisoformat(metadata.get("data_until", end.isoformat())))
+        registry = load("indicator_registry")
+        for row in registry[registry["headline"]].itertuples():  # Overview, Trends
+            series(views.spec_from_row(row), shown.params(), start, views.status_scope(None))
+        rules = _rules_identity()
+        for language in i18n.LANGUAGES:  # Problem sites (the screening: Overview too)
+            _computed(identity, role, "watchlist", (as_of, rules, language))
+        load("map_sites", **shown.params())  # Sites map
+        if "boundaries" in set(load("map_layers")["kind"]):
+            load("map_boundaries", province=None, site_id=None)
+        import dashboard.funding.did  # noqa: F401  (statsmodels: seconds to import)
+    except Exception:  # a page shows the problem to its viewer; the log has it here
+        log.exception("Warm-up failed")
+        return
+    log.info("Warmed up in %.1f s (%s)", time.perf_counter() - started,
+             db.describe_target(str(identity[0])))
 
 
 def may_load(name: str) -> bool:

@@ -22,8 +22,8 @@ def key_indicators() -> dict[str, list]:
     cards = {objective: [] for objective in views.OBJECTIVES}
     for row in registry[registry["headline"]].itertuples():
         spec = views.spec_from_row(row)
-        frame = views.load_series(ui.load, spec, filters.params(), filters.start,
-                                  views.status_scope(filters.site_id)).reporting
+        frame = ui.series(spec, filters.params(), filters.start,
+                          views.status_scope(filters.site_id)).reporting
         cards[spec.objective].append((row, spec, frame, views.headline(frame, spec, end)))
     return cards
 
@@ -95,8 +95,7 @@ def key_indicator(row, spec: views.Spec, frame, result: views.Headline) -> None:
 def problem_sites() -> None:
     """How many sites the watchlist flags, with a link to it."""
     try:
-        flags = watchlist.counts(watchlist.screen(ui.load, end), filters.province,
-                                 filters.site_id)
+        flags = watchlist.counts(ui.screening(end), filters.province, filters.site_id)
     except ScreeningConfigError as error:
         st.warning(ui.t("screening.config_error", detail=markdown.escape(error)),
                    icon=":material/error:")

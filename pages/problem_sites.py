@@ -11,13 +11,13 @@ filters = ui.filters()
 language = ui.language()
 as_of = min(filters.end, ui.as_of())
 try:
-    result = watchlist.screen(ui.load, as_of)
+    result = ui.screening(as_of)
 except ScreeningConfigError as error:
     st.error(ui.t("screening.config_error", detail=markdown.escape(error)),
              icon=":material/error:")
     st.stop()
 config = result.config
-table = watchlist.ranked(result, language)
+table = ui.watchlist_table(as_of, language)  # shared: reasons are added to the rows shown
 
 st.title(ui.t("problem_sites.title"))
 st.caption(ui.t("problem_sites.caption", as_of=i18n.date(as_of, language),
@@ -47,22 +47,30 @@ chosen_severities = severity_column.pills(
 shown = watchlist.filtered(table, checks=chosen_checks, severities=chosen_severities,
                            province=filters.province, site_id=filters.site_id)
 
-watch_tab, funnel_tab, method_tab = st.tabs([
-    ui.t("problem_sites.tab_watchlist"), ui.t("problem_sites.tab_funnels"),
-    ui.t("problem_sites.tab_method")])
 
-with watch_tab:
+def watchlist_view() -> None:
     if shown.empty:
         st.success(ui.t("problem_sites.none_flagged"), icon=":material/check_circle:")
     else:
-        view = shown.assign(
-            severity_name=shown["severity"].map(watchlist.SEVERITY_MARKS) + " "
-            + shown["severity_name"],
-            trend=shown["trend_arrow"] + " "
-            + shown["trend"].map(lambda t: ui.t(f"screening.trend.{t}")),
-            reasons=shown["reasons"].map(" • ".join),
-            since=shown["since"].map(lambda day: i18n.date(day, language)),
-            profile=shown["site_id"].map(watchlist.profile_url))
+        listed = shown
+        pages = watchlist.page_count(len(shown))
+        if pages > 1:  # a long list is read a page at a time; the download has every row
+            number = st.selectbox(ui.t("problem_sites.list_page"), range(1, pages + 1),
+                                  key="watchlist_page", width=160)
+            listed = watchlist.page(shown, number)
+            first = (number - 1) * watchlist.PAGE_ROWS
+            st.caption(ui.t("problem_sites.rows_shown", first=i18n.number(first + 1, language),
+                            last=i18n.number(first + len(listed), language),
+                            n=i18n.number(len(shown), language)))
+        listed = watchlist.with_reasons(listed, result, language)
+        view = listed.assign(
+            severity_name=listed["severity"].map(watchlist.SEVERITY_MARKS) + " "
+            + listed["severity_name"],
+            trend=listed["trend_arrow"] + " "
+            + listed["trend"].map(lambda t: ui.t(f"screening.trend.{t}")),
+            reasons=listed["reasons"].map(" • ".join),
+            since=listed["since"].map(lambda day: i18n.date(day, language)),
+            profile=listed["site_id"].map(watchlist.profile_url))
         selection = st.dataframe(
             view[["rank", "name", "profile", "province", "severity_name", "trend", "since",
                   "flags", "reasons"]],
@@ -85,8 +93,8 @@ with watch_tab:
                     ui.t("problem_sites.profile"), display_text=ui.t("problem_sites.open")),
             })
         rows = selection["selection"]["rows"] if selection else []
-        if rows:
-            chosen = shown.iloc[rows[0]]
+        if rows and rows[0] < len(listed):
+            chosen = listed.iloc[rows[0]]
             st.markdown(f"**{markdown.escape(chosen['name'])}** · "
                         f"{markdown.escape(chosen['province'])}")
             for name, reason in zip(chosen["flags"], chosen["reasons"]):
@@ -96,9 +104,11 @@ with watch_tab:
                            watchlist.profile_url(chosen["site_id"]))
         else:
             st.caption(ui.t("problem_sites.select_hint"))
-        export = watchlist.export_frame(shown, language, watchlist.profile_url)
-        st.download_button(
-            ui.t("problem_sites.download"), watchlist.to_csv(export),
+        st.download_button(  # the file is written when it is asked for
+            ui.t("problem_sites.download"),
+            lambda: watchlist.to_csv(watchlist.export_frame(
+                watchlist.with_reasons(shown, result, language), language,
+                watchlist.profile_url)),
             file_name=f"problem-sites-{as_of.isoformat()}.csv", mime="text/csv",
             icon=":material/download:", on_click="ignore")
         if st.toggle(ui.t("problem_sites.show_map"), key="watchlist_map"):
@@ -108,7 +118,8 @@ with watch_tab:
                 height=480, key="flag_map", alt=ui.t("problem_sites.map_alt"))
             st.caption(ui.t("problem_sites.map_legend"))
 
-with funnel_tab:
+
+def funnel_view() -> None:
     measure = st.selectbox(
         ui.t("problem_sites.measure"), list(config.measures), key="funnel_measure",
         format_func=lambda check: config.name(check, language))
@@ -147,6 +158,16 @@ with funnel_tab:
             min_n=i18n.number(entry.min_n, language), n_label=n_label))
         ranking = watchlist.measure_table(assessment, result.sites, filters.province,
                                           filters.site_id)
+        total, pages = len(ranking), watchlist.page_count(len(ranking))
+        if pages > 1:  # every site of the measure, a page at a time
+            number = st.selectbox(ui.t("problem_sites.list_page"), range(1, pages + 1),
+                                  key="measure_page", width=160)
+            first = (number - 1) * watchlist.PAGE_ROWS
+            ranking = watchlist.page(ranking, number)
+            st.caption(ui.t("problem_sites.measure_rows_shown",
+                            first=i18n.number(first + 1, language),
+                            last=i18n.number(first + len(ranking), language),
+                            n=i18n.number(total, language)))
         number_format = "percent" if percent else "%.1f"
         st.dataframe(
             ranking.assign(
@@ -172,6 +193,20 @@ with funnel_tab:
                 "profile": st.column_config.LinkColumn(
                     ui.t("problem_sites.profile"), display_text=ui.t("problem_sites.open")),
             })
+
+
+# only the open tab runs and is sent (a funnel of every site is large at sector scale)
+watch_tab, funnel_tab, method_tab = st.tabs([
+    ui.t("problem_sites.tab_watchlist"), ui.t("problem_sites.tab_funnels"),
+    ui.t("problem_sites.tab_method")], key="problem_view", on_change="rerun")
+
+with watch_tab:
+    if watch_tab.open is not False:
+        watchlist_view()
+
+with funnel_tab:
+    if funnel_tab.open is not False:
+        funnel_view()
 
 with method_tab:
     st.markdown(ui.t("problem_sites.method_intro"))

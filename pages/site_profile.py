@@ -67,7 +67,7 @@ def flags(site) -> None:
     """The site's open flags on the problem-site watchlist, most severe first, with reasons."""
     st.subheader(t("site_profile.flags_title"))
     try:
-        rows = watchlist.open_flags(ui.load, site.site_id, min(filters.end, ui.as_of()),
+        rows = watchlist.site_flags(ui.screening(min(filters.end, ui.as_of())), site.site_id,
                                     language)
     except ScreeningConfigError as error:
         st.warning(t("screening.config_error", detail=markdown.escape(error)),
@@ -136,8 +136,8 @@ def other_permits_text(permits: pd.DataFrame) -> str | None:
 
 
 def trend_series(spec, start, province, site_id, scope):
-    return views.load_series(ui.load, spec, {"province": province, "site_id": site_id,
-                                             "end": filters.end}, start, scope).reporting
+    return ui.series(spec, {"province": province, "site_id": site_id, "end": filters.end},
+                     start, scope).reporting
 
 
 def trends(site) -> None:

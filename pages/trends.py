@@ -46,7 +46,7 @@ provinces = [p for p in ui.load("provinces")["province"] if filters.province in 
 
 
 def load_series(spec: views.Spec, scope_name: str, group: dict | None = None) -> views.Series:
-    return views.load_series(ui.load, spec, filters.params(), filters.start, scope_name, group)
+    return ui.series(spec, filters.params(), filters.start, scope_name, group)
 
 
 def effective_scope(spec: views.Spec) -> str:

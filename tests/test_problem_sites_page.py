@@ -16,11 +16,17 @@ from dashboard.screening import config
 PAGE = str(ROOT / "pages" / "problem_sites.py")
 
 
-def open_page(query_params: dict | None = None) -> AppTest:
+def open_page(query_params: dict | None = None, tab: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     for key, value in (query_params or {}).items():
         at.query_params[key] = value
-    return at.run().switch_page(PAGE).run()
+    at.run().switch_page(PAGE)
+    if tab:  # only the open tab runs
+        at.session_state["problem_view"] = tab
+    return at.run()
+
+
+FUNNELS = "Funnel plots"
 
 
 @pytest.fixture
@@ -64,7 +70,7 @@ def test_the_page_ranks_flagged_sites_with_their_reasons(demo):
 
 
 def test_the_funnel_chart_draws_the_limits_and_the_sites(demo):
-    at = open_page()
+    at = open_page(tab=FUNNELS)
     at.selectbox(key="funnel_measure").select("children_seen_per_1000").run()
     spec = funnel_spec(at)
     lines = {trace["meta"]["line"] for trace in spec["data"] if "line" in trace.get("meta", {})}
@@ -81,7 +87,7 @@ def test_the_funnel_chart_draws_the_limits_and_the_sites(demo):
 
 
 def test_clicking_a_funnel_point_offers_the_site_profile(demo):
-    at = open_page()
+    at = open_page(tab=FUNNELS)
     at.session_state["funnel"] = {"selection": {
         "points": [{"customdata": ["FCA-0011", "Kawama"], "x": 64, "y": 0.31}],
         "point_indices": [0], "box": [], "lasso": []}}
@@ -133,7 +139,8 @@ def test_the_planted_site_leads_and_the_chance_site_is_absent(use_db, fixture_db
     table = watchlist_table(at)
     assert table["name"].iloc[0] == "Planted"
     assert "Chance" not in table["name"].tolist()
-    at.selectbox(key="funnel_measure").select("children_seen_per_1000").run()
+    at.session_state["problem_view"] = FUNNELS
+    at.run().selectbox(key="funnel_measure").select("children_seen_per_1000").run()
     ranking = next(f.value for f in at.dataframe if "estimate" in f.value.columns)
     assert ranking["name"].iloc[0] == "Planted" and ranking["rank"].iloc[0] == 1
     chance = ranking[ranking["name"] == "Chance"].iloc[0]

@@ -163,13 +163,15 @@ def trend(now_score: float, before_score: float | None, compared: bool = True) -
     return "better" if now_score < before_score else "same"
 
 
-def ranked(result: Screening, language: str) -> pd.DataFrame:
+def ranked(result: Screening, language: str, reasons: bool = True) -> pd.DataFrame:
     """One row per flagged site, the most urgent first.
 
     Columns: ``rank, site_id, name, province, programme_status, severity`` (of the site's most
     severe flag), ``severity_name, score, checks`` (ids), ``flags`` (names), ``since`` (the
     earliest start among its flags), ``trend`` (see ``trend``), ``trend_arrow, evidence``,
-    ``reasons`` (one line per flag), ``lat, lon``.
+    ``reasons`` (one line per flag), ``lat, lon``. With ``reasons`` False the reasons are left
+    out (``None``): ``with_reasons`` writes them for the rows a reader sees, which is most of
+    the work on a long list.
     """
     config = result.config
     now, before = _site_scores(result.now), _before_scores(result)
@@ -179,10 +181,9 @@ def ranked(result: Screening, language: str) -> pd.DataFrame:
     names = {check: config.name(check, language) for check in flags["check"].unique()}
     per_site = flags.assign(
         name=flags["check"].map(names),
-        reason=[reason(config, flag, language) for flag in flags.itertuples()],
         since=pd.to_datetime(flags["since"]),
     ).groupby("site_id", sort=False).agg(checks=("check", list), flags=("name", list),
-                                         reasons=("reason", list), since=("since", "min"))
+                                         since=("since", "min"))
     sites = result.sites.set_index("site_id")
     table = now.join(per_site).join(sites[["name", "province", "programme_status", "lat",
                                            "lon"]])
@@ -200,7 +201,20 @@ def ranked(result: Screening, language: str) -> pd.DataFrame:
     table["since"] = [None if pd.isna(day) else day.date() for day in table["since"]]
     table["score"] = table["score"].astype(int)
     table["rank"] = range(1, len(table) + 1)
-    return table.rename_axis("site_id").reset_index()[RANKED_COLUMNS]
+    table["reasons"] = None
+    table = table.rename_axis("site_id").reset_index()[RANKED_COLUMNS]
+    return with_reasons(table, result, language) if reasons else table
+
+
+def with_reasons(rows: pd.DataFrame, result: Screening, language: str) -> pd.DataFrame:
+    """``rows`` of ``ranked`` (a copy) with their ``reasons``: one sentence per flag, in the
+    order of the site's ``flags``. Only these rows' flags are formatted."""
+    flags = _ordered(result.now.flags)
+    flags = flags[flags["site_id"].isin(rows["site_id"])]
+    sentences = pd.Series(reasons_of(result.config, flags, language), index=flags["site_id"],
+                          dtype=object)
+    per_site = sentences.groupby(level=0, sort=False).agg(list)
+    return rows.assign(reasons=[per_site.get(site, []) for site in rows["site_id"]])
 
 
 RANKED_COLUMNS = ["rank", "site_id", "name", "province", "programme_status", "severity",
@@ -228,6 +242,19 @@ def filtered(table: pd.DataFrame, *, checks=None, severities=None, province: str
     return table[keep]
 
 
+PAGE_ROWS = 50  # sites a reader sees at once (the page sends these rows, not the list)
+
+
+def page_count(rows: int) -> int:
+    return max(1, -(-rows // PAGE_ROWS))
+
+
+def page(table: pd.DataFrame, number: int) -> pd.DataFrame:
+    """Rows of page ``number`` (1 is the first) of ``table``, ``PAGE_ROWS`` a page."""
+    start = (min(max(number, 1), page_count(len(table))) - 1) * PAGE_ROWS
+    return table.iloc[start:start + PAGE_ROWS]
+
+
 def site_flags(result: Screening, site_id: str, language: str) -> pd.DataFrame:
     """One site's open flags, most severe first: ``check, name, source, severity,
     severity_name, since, reason``. Empty when the site has none."""
@@ -241,7 +268,7 @@ def site_flags(result: Screening, site_id: str, language: str) -> pd.DataFrame:
         "severity_name": [getattr(config.severities[s], f"name_{language}")
                           for s in flags["severity"]],
         "since": flags["since"].to_list(),
-        "reason": [reason(config, f, language) for f in flags.itertuples()],
+        "reason": reasons_of(config, flags, language),
     })
 
 
@@ -323,6 +350,11 @@ def rules_table(config: Config, language: str) -> pd.DataFrame:
 
 
 # -- reasons --------------------------------------------------------------------------------
+
+def reasons_of(config: Config, flags: pd.DataFrame, language: str) -> list[str]:
+    """The reason of every flag of ``flags`` (rows of an evaluation's flags), in order."""
+    return [reason(config, flag, language) for flag in flags.itertuples()]
+
 
 def reason(config: Config, flag, language: str) -> str:
     """The sentence that says why a flag was raised, from its evidence."""
