@@ -5,6 +5,8 @@ are refused with a clear report and leave the database byte for byte."""
 
 from __future__ import annotations
 
+import zipfile
+
 import duckdb
 import pytest
 from ingest_fixtures import TODAY, file_hash, fresh_copy, problems, write_csv
@@ -275,3 +277,30 @@ def test_a_mapping_naming_a_field_the_form_lacks_is_refused(tmp_path):
     with pytest.raises(SourceError, match=r"\[site_visits.columns\] workers: the form has no "
                                           r"field people"):
         kobo.load_form(VISIT_FORM, path, "visits")
+
+
+def test_an_odk_central_zip_of_csvs_loads(database, tmp_path):
+    submissions, children = households()
+    for submission in submissions:
+        submission.update(KEY=submission["meta/instanceID"],
+                          SubmissionDate=submission["_submission_time"] + ".000Z")
+        submission["meta-instanceID"] = submission["KEY"]
+    for number, entry in enumerate(children, start=1):
+        entry.update(PARENT_KEY=submissions[0]["KEY"],
+                     KEY=f"{submissions[0]['KEY']}/children[{number}]")
+    submissions[0].update(children_5_17=9)  # the counts come from the repeat file
+    main_csv = write_csv(tmp_path / "fca_household_survey.csv", export_rows(
+        HOUSEHOLD_FORM, submissions, separator="-", multiple="single",
+        metadata=["SubmissionDate", "meta-instanceID", "KEY", "SubmitterID", "ReviewState"]))
+    repeat_csv = write_csv(tmp_path / "fca_household_survey-children.csv", export_rows(
+        HOUSEHOLD_FORM, children, separator="-", multiple="single", repeat="children",
+        metadata=["PARENT_KEY", "KEY"]))
+    path = tmp_path / "odk.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(main_csv, main_csv.name)
+        archive.write(repeat_csv, repeat_csv.name)
+    outcome = run(database, path)
+    assert outcome.result == "loaded", report(outcome)
+    assert survey_rows(database) == EXPECTED
+    assert ("3", "fca_household_survey.csv", "meta-instanceID", "uuid:u-2",
+            "duplicate_submission") in found(outcome)

@@ -26,6 +26,8 @@ and checks them as any file.
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +121,8 @@ def _clean(value) -> str | None:
 
 def _tables(path: Path, form: Form, kind: str, sheet: str | None) -> tuple[Table, dict]:
     """The main table and the repeat tables (by repeat name) of an export."""
+    if path.suffix.lower() == ".zip":
+        return _zip_tables(path, form, kind)
     if path.suffix.lower() not in XLSX_SUFFIXES:
         main = _table(path, kind, None)
         main.columns, main.unused = kobo_form.resolve(main.headers,
@@ -143,6 +147,35 @@ def _tables(path: Path, form: Form, kind: str, sheet: str | None) -> tuple[Table
             table.columns, table.unused = kobo_form.resolve(
                 table.headers, kobo_form.header_index(form, None))
             main = table
+    return main, repeats
+
+
+def _zip_tables(path: Path, form: Form, kind: str) -> tuple[Table, dict]:
+    """ODK Central's ZIP of CSVs: FORM.csv, and FORM-REPEAT.csv per repeat (PARENT_KEY)."""
+    try:
+        archive = zipfile.ZipFile(path)
+        members = [m for m in archive.namelist() if m.lower().endswith(".csv")]
+    except (OSError, zipfile.BadZipFile) as error:
+        raise SourceError("unreadable", str(error).splitlines()[0]) from None
+    main, repeats = None, {}
+    with tempfile.TemporaryDirectory(prefix="fca-odk-") as folder, archive:
+        for member in members:
+            name = Path(member).name
+            target = Path(folder) / name
+            target.write_bytes(archive.read(member))
+            table = _table(target, kind, None)
+            table.sheet = name
+            stem = Path(name).stem
+            repeat = _repeat_of(stem.removeprefix(form.form_id).lstrip("-"), table, form) \
+                if stem != form.form_id else None
+            if repeat and "parent_key" in {kobo_form.meta_name(h) for h in table.headers}:
+                table.columns, table.unused = kobo_form.resolve(
+                    table.headers, kobo_form.header_index(form, repeat))
+                repeats.setdefault(repeat, table)
+            elif main is None or stem == form.form_id:
+                table.columns, table.unused = kobo_form.resolve(
+                    table.headers, kobo_form.header_index(form, None))
+                main = table
     return main, repeats
 
 

@@ -4,8 +4,8 @@
 choices; ``read_mapping`` the mapping (forms/README.md explains its keys: which form field
 fills which database column); ``Headers`` recognises an export's column headers, whatever the
 export settings: XML names or labels (any language of the form), with or without the group
-prefixes (joined by ``/``, ``.`` or ``:``), and a select_multiple's 0/1 columns per choice
-(``question/choice``, with names or labels).
+prefixes (joined by ``/``, ``.``, ``:`` or ODK Central's ``-``), and a select_multiple's 0/1
+columns per choice (``question/choice``, with names or labels).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ METADATA = {"_id", "_uuid", "_index", "_submission_time", "_parent_index", "_par
             "_attachments", "_geolocation", "key", "parent_key", "submissiondate",
             "submitterid", "submittername", "attachmentspresent", "attachmentsexpected",
             "status", "reviewstate", "deviceid", "edits", "formversion"}
-METADATA_PREFIXES = ("_", "meta/", "meta.", "meta:", "formhub/", "formhub.", "formhub:")
+METADATA_PREFIXES = ("_", "meta/", "formhub/")
 SPEC_KEYS = {"field", "value", "assigned", "if_empty", "convert", "when", "otherwise", "repeat",
              "aggregate", "where", "fallback_field"}
 
@@ -245,22 +245,23 @@ def _question_forms(item: Field, labelled: bool) -> list[str]:
 
 def canon(header: str) -> str:
     """A header compared without case, accents or spaces, whatever the group separator (``/``,
-    ``.`` or ``:``; a label's own dots and colons are split the same way on both sides)."""
-    parts = (normalised(part) for part in re.split(r"[/.:]", header))
+    ``.`` or ``:`` in KoboToolbox, ``-`` in ODK Central; a label's own dots, colons and dashes
+    are split the same way on both sides)."""
+    parts = (normalised(part) for part in re.split(r"[/.:-]", header))
     return "/".join(part for part in parts if part)
 
 
 def meta_name(header: str) -> str:
     """A metadata header compared without case, whatever the group separator."""
     text = header.strip().lower()
-    for separator in (".", ":"):
+    for separator in (".", ":", "-"):
         if text.startswith(("meta" + separator, "formhub" + separator)):
             text = text.replace(separator, "/", 1)
     return text
 
 
 def metadata_header(header: str) -> bool:
-    text = header.strip().lower()
+    text = meta_name(header)
     return text in METADATA or text.startswith(METADATA_PREFIXES)
 
 
