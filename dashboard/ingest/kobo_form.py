@@ -178,6 +178,9 @@ def read_mapping(path: Path, form: Form | None = None) -> Mapping:
                         and not name.startswith("_"):
                     raise SourceError("bad_mapping", f"{entry}: the form has no field {name}")
     submissions = data["submissions"]
+    if submissions.get("duplicates", "keep_last") != "keep_last":
+        raise SourceError("bad_mapping", f"{where}: [submissions] duplicates can only be "
+                                         "\"keep_last\" (the submission received last)")
     form_xlsx = path.parent / str(data["form"].get("xlsx", ""))
     form_id = str(data["form"].get("form_id", ""))
     if form is not None and form_id and form_id != form.form_id:

@@ -11,7 +11,11 @@ on this core): a reader turns a file into one ``sources.Source`` per import kind
   sheet, or None), followed by one column per header in the same order, holding text (str or
   None; a reader may give dates, numbers and booleans, which ``sources.cell_text`` writes as
   text);
-- ``decimal_comma``: whether a comma in a number is the decimal mark.
+- ``decimal_comma``: whether a comma in a number is the decimal mark;
+- optionally ``problems`` the reader found itself (a form export's unknown choices, duplicate
+  submissions: an error refuses its row, matched by row and sheet), ``shown`` (the file's
+  header to name a column by in the report) and ``reported_missing`` (columns whose absence
+  the reader already reported).
 
 ``import_sources(target, sources, file, options)`` then does the rest, the same for every
 reader: stage the chunks in a scratch DuckDB file (bounded memory), type the cells in SQL
