@@ -144,7 +144,7 @@ def test_the_mapping_names_only_fields_the_form_has(converted, form):
 
     for table, columns in column_specs(form).items():
         for column, spec in columns.items():
-            assert set(spec) <= {"field", "value", "or_key_hash", "if_empty", "convert", "when",
+            assert set(spec) <= {"field", "value", "assigned", "if_empty", "convert", "when",
                                  "otherwise", "repeat", "aggregate", "where", "fallback_field"}
             if "field" in spec:
                 element = check(spec["field"])
@@ -167,7 +167,7 @@ def test_the_mapping_names_only_fields_the_form_has(converted, form):
                 check(spec["fallback_field"])
                 if "where" in spec:
                     check(spec["where"]["field"], spec["repeat"])
-            assert ("field" in spec) + ("value" in spec) + ("repeat" in spec) == 1, column
+            assert sum(k in spec for k in ("field", "value", "repeat", "assigned")) == 1, column
 
 
 @pytest.mark.parametrize("form", FORMS)

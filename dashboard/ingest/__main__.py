@@ -2,6 +2,8 @@
 
 - KIND PATH: import a programme's CSV or spreadsheet file (kinds: tables.toml); a report of
   every problem is written, and the run is recorded in the import journal;
+- KIND PATH --form FORM.xlsx [--mapping M.toml]: a KoboToolbox / ODK export of that form
+  (kobo.py), e.g. `survey export.xlsx --form fca_household_survey`;
 - `template KIND [--lang fr] --out FILE.xlsx`: the spreadsheet a data officer fills;
 - `init --db PATH`: an empty database to load real data into;
 - `layer PATH --kind permits|boundaries [options]`: a GIS layer.
@@ -18,7 +20,7 @@ import sys
 from pathlib import Path
 
 from dashboard import build, db
-from dashboard.ingest import definitions, pipeline, report, templates
+from dashboard.ingest import definitions, kobo, kobo_form, pipeline, report, templates
 from dashboard.ingest.layers import COLUMNS, KINDS, LayerError
 from dashboard.ingest.sources import SourceError, read_mapping
 from dashboard.ingest.store import import_layer
@@ -67,7 +69,13 @@ def _file_commands(commands) -> None:
                              help="load the good rows and report the others (default: any "
                                   "error refuses the whole file)")
         command.add_argument("--mapping", type=Path, default=None,
-                             help="a TOML file: [columns] database_column = \"Header\"")
+                             help="a TOML file: [columns] database_column = \"Header\"; "
+                                  "with --form, the form's mapping (default: FORM.mapping.toml "
+                                  "beside the form, else the shipped one)")
+        command.add_argument("--form", default=None,
+                             help="the XLSForm (.xlsx) the file is a KoboToolbox/ODK export "
+                                  "of, or a shipped form's name (fca_household_survey, "
+                                  "fca_site_visit)")
         command.add_argument("--sheet", default=None, help="the spreadsheet's sheet to read "
                                                            "(default: the first)")
         command.add_argument("--lang", choices=("en", "fr"), default="en",
@@ -117,10 +125,20 @@ def _import(args) -> int:
         return _fail(f"{target} is a MotherDuck database: import into a local file, then upload "
                      "it.")
     try:
+        form = args.form
+        if form is None and args.mapping and kobo_form.is_form_mapping(args.mapping):
+            form = kobo_form.read_mapping(args.mapping).form_xlsx
         options = pipeline.Options(dry_run=args.dry_run, lenient=args.lenient,
-                                   language=args.lang, mapping=read_mapping(args.mapping),
-                                   report=args.report, command="python -m dashboard.ingest")
-        outcome = pipeline.import_file(target, args.command, args.path, options, args.sheet)
+                                   language=args.lang, report=args.report,
+                                   mapping={} if form else read_mapping(args.mapping),
+                                   command="python -m dashboard.ingest")
+        if form:
+            form, mapping = kobo.load_form(form, args.mapping, args.command)
+            outcome = kobo.import_export(target, args.command, args.path, form, mapping,
+                                         options, args.sheet)
+        else:
+            outcome = pipeline.import_file(target, args.command, args.path, options,
+                                           args.sheet)
     except SourceError as error:
         return _fail(str(error))
     except build.IncompatibleDatabase as error:

@@ -11,7 +11,11 @@ on this core): a reader turns a file into one ``sources.Source`` per import kind
   sheet, or None), followed by one column per header in the same order, holding text (str or
   None; a reader may give dates, numbers and booleans, which ``sources.cell_text`` writes as
   text);
-- ``decimal_comma``: whether a comma in a number is the decimal mark.
+- ``decimal_comma``: whether a comma in a number is the decimal mark;
+- optionally ``problems`` the reader found itself (a form export's unknown choices, duplicate
+  submissions: an error refuses its row, matched by row and sheet), ``shown`` (the file's
+  header to name a column by in the report) and ``reported_missing`` (columns whose absence
+  the reader already reported).
 
 ``import_sources(target, sources, file, options)`` then does the rest, the same for every
 reader: stage the chunks in a scratch DuckDB file (bounded memory), type the cells in SQL
@@ -140,6 +144,7 @@ class _Run:
         self.counts: dict[str, KindCounts] = {}
         self.notes: list[str] = []
         self._provided: dict[str, set[str]] = {}
+        self._shown: dict[str, dict[str, str]] = {}
         self.seconds: dict[str, float] = {}
         self.finished = False
 
@@ -207,7 +212,8 @@ class _Run:
             report.add_file_problem(self.con, source.kind, "unused_column", header, 1,
                                     severity="warning")
         missing = [c for c in definition.columns
-                   if c.required and c.default is None and c.name not in provided]
+                   if c.required and c.default is None and c.name not in provided
+                   and c.name not in source.reported_missing]
         for column in missing:
             report.add_file_problem(self.con, source.kind, "missing_column", column.label_fr,
                                     1, column=column.name)
@@ -232,6 +238,8 @@ class _Run:
             created = True
             self.con.execute(f"{statement}{select} WHERE NOT ({blank or 'false'})")
             self.con.unregister("incoming_chunk")
+        report.add_reader_problems(self.con, source.kind, source.problems)
+        self._shown[source.kind] = source.shown
         counts = self.counts[source.kind]
         counts.rows_read = self.con.execute(f"SELECT count(*) FROM {typed}").fetchall()[0][0]
         counts.rows_blank = total - counts.rows_read
@@ -274,9 +282,10 @@ class _Run:
                            lat__raw || ', ' || lon__raw, 'outside_drc', NULL, 'error'
                     FROM {typed} WHERE _row IN (SELECT unnest($rows))""", {"rows": outside})
         self.con.execute(f"""CREATE TABLE accepted_{kind} AS SELECT * FROM {typed}
-            WHERE _row NOT IN (SELECT _row FROM failures
-                               WHERE kind = {parsing.literal(kind)} AND severity = 'error'
-                                     AND _row IS NOT NULL)""")
+            WHERE (_row, coalesce(_sheet, '')) NOT IN (
+                SELECT (_row, coalesce(_sheet, '')) FROM failures
+                WHERE kind = {parsing.literal(kind)} AND severity = 'error'
+                      AND _row IS NOT NULL)""")
         report.add_failures(self.con, kind, [checks.duplicate_check(definition,
                                                                     f"accepted_{kind}")])
         keys = ", ".join(parsing.ident(k) for k in definition.key)
@@ -290,6 +299,7 @@ class _Run:
             f"SELECT count(*) FROM final_{kind}").fetchall()[0][0]
         counts.duplicates = self.con.execute(
             f"SELECT count(*) FROM accepted_{kind}").fetchall()[0][0] - counts.rows_accepted
+        report.show_headers(self.con, kind, self._shown.get(kind, {}))
 
     def _parents(self, reference: str) -> list[str]:
         """The referenced values that passed in this run, when their kind is in it."""

@@ -29,7 +29,8 @@ RULES = ("required", "not_integer", "not_number", "not_share", "not_date", "not_
          "not_list", "not_allowed", "below_minimum", "above_maximum", "not_above", "not_below",
          "future_date", "too_early", "swapped_coordinates", "outside_drc", "unknown_reference",
          "already_in_database", "rule", "duplicate_key", "missing_column", "unused_column",
-         "empty_file", "unreadable", "unknown_sheet", "wrong_field_count")
+         "empty_file", "unreadable", "unknown_sheet", "wrong_field_count", "unknown_choice",
+         "missing_field", "duplicate_submission", "submission_skipped", "bad_repeat_entry")
 REPORT_COLUMNS = ("row", "sheet", "column", "value", "rule", "severity", "message")
 JOURNAL_COLUMNS = ("at", "kind", "mode", "result", "source_file", "source_sha256",
                    "rows_read", "rows_accepted", "rows_rejected", "rows_new", "rows_changed",
@@ -56,6 +57,23 @@ def add_file_problem(con, kind: str, rule: str, detail: str, row: int | None,
                 "$param, $severity)",
                 {"kind": kind, "row": row, "column": column, "value": value, "rule": rule,
                  "param": None if rule == "unused_column" else detail, "severity": severity})
+
+
+def add_reader_problems(con, kind: str, problems: list[tuple]) -> None:
+    """What a reader found itself: (row, sheet, column, value, rule, param, severity)."""
+    if problems:
+        con.executemany("INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(kind, *problem) for problem in problems])
+
+
+def show_headers(con, kind: str, shown: dict[str, str]) -> None:
+    """Name the columns as the file's headers (a form export's), for the report."""
+    pairs = {column: header for column, header in shown.items() if header}
+    if pairs:  # one statement, so a header that is another column's name is not renamed twice
+        con.execute("""UPDATE failures SET col = m.header
+            FROM (SELECT unnest($columns) AS name, unnest($headers) AS header) AS m
+            WHERE failures.kind = $kind AND failures.col = m.name""",
+                    {"columns": list(pairs), "headers": list(pairs.values()), "kind": kind})
 
 
 def problem_counts(con) -> tuple[int, int]:

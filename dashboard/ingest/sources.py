@@ -60,6 +60,11 @@ class Source:
     sheet: str | None = None
     decimal_comma: bool = False
     notes: list[str] = field(default_factory=list)  # how the file was read
+    # what a reader found itself (a form's export: unknown choices, duplicate submissions):
+    # (row, sheet, column, value, rule, param, severity); an error refuses its row
+    problems: list[tuple] = field(default_factory=list)
+    shown: dict[str, str] = field(default_factory=dict)  # column -> header the report shows
+    reported_missing: set[str] = field(default_factory=set)  # columns already reported missing
 
 
 def sha256(path: Path) -> str:
