@@ -31,7 +31,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from dashboard import build
+from dashboard import build, i18n
 from dashboard.ingest import definitions, pipeline, templates
 from dashboard.ingest.load import DatabaseChanged
 
@@ -152,9 +152,11 @@ def check(target: Path | str, kind: str, path: Path, choice: Choice,
         if progress is not None:
             progress(STEPS.get(step, 0.0), step)
 
+    step = "check" if choice.dry_run else "import"
+    report = folder.parent / "reports" / f"{path.stem}-{step}-{secrets.token_hex(3)}.csv"
     options = pipeline.Options(dry_run=choice.dry_run, lenient=choice.lenient or choice.dry_run,
                                language=choice.language, user=choice.user, command=COMMAND,
-                               progress=announce)
+                               report=report, progress=announce)
     try:
         outcome = pipeline.import_file(Path(target), kind, path, options)
     except (build.IncompatibleDatabase, build.DatabaseBusy, build.DatabaseChanged,
@@ -188,3 +190,24 @@ def template(kind: str, language: str) -> bytes:
 
 def template_name(kind: str, language: str) -> str:
     return f"fca-{kind}-{'modele' if language == 'fr' else 'template'}.xlsx"
+
+
+def summary(outcome: pipeline.Outcome, language: str) -> list[str]:
+    """What a run found and did, one line per kind then the result, in ``language``."""
+
+    def t(key: str, **values) -> str:
+        return i18n.translate(language, f"upload.{key}", **values)
+
+    lines = [t("counts", kind=c.kind, rows=c.rows_read, rejected=c.rows_rejected,
+               duplicates=c.duplicates, new=c.rows_new, changed=c.rows_changed,
+               unchanged=c.rows_unchanged, removed=c.rows_removed)
+             for c in outcome.counts.values() if not outcome.previous]
+    if outcome.errors or outcome.warnings:
+        lines.append(t("problems", errors=outcome.errors, warnings=outcome.warnings))
+    if outcome.result == "dry_run" and outcome.errors:
+        lines.append(t("strict_would_refuse"))
+    if outcome.previous:
+        lines.append(t("result.already", when=outcome.previous))
+    else:
+        lines.append(t(f"result.{outcome.result}"))
+    return lines
