@@ -195,19 +195,19 @@ def template_name(kind: str, language: str) -> str:
 def summary(outcome: pipeline.Outcome, language: str) -> list[str]:
     """What a run found and did, one line per kind then the result, in ``language``."""
 
-    def t(key: str, **values) -> str:
+    def say(key: str, **values) -> str:
         return i18n.translate(language, f"upload.{key}", **values)
 
-    lines = [t("counts", kind=c.kind, rows=c.rows_read, rejected=c.rows_rejected,
+    lines = [say("counts", kind=c.kind, rows=c.rows_read, rejected=c.rows_rejected,
                duplicates=c.duplicates, new=c.rows_new, changed=c.rows_changed,
                unchanged=c.rows_unchanged, removed=c.rows_removed)
              for c in outcome.counts.values() if not outcome.previous]
     if outcome.errors or outcome.warnings:
-        lines.append(t("problems", errors=outcome.errors, warnings=outcome.warnings))
+        lines.append(say("problems", errors=outcome.errors, warnings=outcome.warnings))
     if outcome.result == "dry_run" and outcome.errors:
-        lines.append(t("strict_would_refuse"))
+        lines.append(say("strict_would_refuse"))
     if outcome.previous:
-        lines.append(t("result.already", when=outcome.previous))
+        lines.append(say("result.already", when=outcome.previous))
     else:
-        lines.append(t(f"result.{outcome.result}"))
+        lines.append(say(f"result.{outcome.result}"))
     return lines
