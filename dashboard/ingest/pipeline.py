@@ -71,6 +71,8 @@ class Options:
     report: Path | None = None  # default: reports/ beside the database
     today: dt.date | None = None  # dates after it are refused (default: today)
     command: str = "python -m dashboard.ingest"
+    # called with each step's name as it starts (read, check, plan, load, report): a progress bar
+    progress: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -193,6 +195,8 @@ class _Run:
 
     @contextlib.contextmanager
     def _timed(self, step: str):
+        if self.options.progress is not None:
+            self.options.progress(step)
         started, cpu = time.perf_counter(), _cpu_seconds()
         yield
         self.seconds[step] = time.perf_counter() - started
