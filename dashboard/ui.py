@@ -374,3 +374,41 @@ def link_write(param: str, chosen, default) -> None:
         elif param in st.query_params:
             del st.query_params[param]
     st.session_state[f"_link_{param}"] = wanted
+
+
+# -- the meeting pack (dashboard.pack) ------------------------------------------------------
+
+def meeting_pack() -> None:
+    """The sidebar's meeting pack: one click makes it, as HTML and PDF, from the current
+    filters, language and role (and the funding scenario, once one was set this session),
+    with the same data and functions as the pages; two downloads then offer it."""
+    from dashboard import pack  # imported on use: the pages do not need it
+
+    request = pack.Request(role=viewer().role, language=language(), filters=filters(),
+                           scenario=dict(st.session_state.get("scn_written") or {}))
+    sidebar = st.sidebar
+    if sidebar.button(t("pack.button"), icon=":material/summarize:", help=t("pack.button_help"),
+                      key="pack_make", width="stretch"):
+        with sidebar, st.spinner(t("pack.making")):
+            made = pack.gather(load, request)
+            files = {"html": pack.to_bytes(made, "html")}
+            try:
+                files["pdf"] = pack.to_bytes(made, "pdf")
+            except pack.pdf.PdfError as error:
+                log.error("Meeting pack PDF failed: %s", error)
+                files["error"] = str(error)
+        st.session_state["_pack"] = (request, files)
+    made_for, files = st.session_state.get("_pack", (None, {}))
+    if made_for != request:  # the filters changed since: that pack is not this view's
+        return
+    name = f"fca-meeting-pack-{request.made_on.isoformat()}"
+    sidebar.download_button(t("pack.download_html"), files["html"], file_name=f"{name}.html",
+                            mime="text/html", icon=":material/download:", on_click="ignore",
+                            key="pack_html")
+    if "pdf" in files:
+        sidebar.download_button(t("pack.download_pdf"), files["pdf"], file_name=f"{name}.pdf",
+                                mime="application/pdf", icon=":material/picture_as_pdf:",
+                                on_click="ignore", key="pack_pdf")
+    else:
+        sidebar.warning(t("pack.pdf_failed", detail=markdown.escape(files.get("error"))),
+                        icon=":material/error:")
