@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from streamlit import config as streamlit_config
 
-from dashboard import access, charts, data, db, i18n, markdown, privacy
+from dashboard import access, charts, data, db, i18n, links, markdown, privacy
 from dashboard.filters import Filters, month_end, month_range, parse_month, unknown_in_link
 from dashboard.indicators import views
 from dashboard.screening import config as screening_config
@@ -471,3 +471,79 @@ def chart_with_data(figure, frame: pd.DataFrame, key: str, file_name: str) -> No
         st.download_button(t("chart_data.download"), frame.to_csv(index=False).encode("utf-8"),
                            file_name=f"{file_name}.csv", mime="text/csv", key=f"csv_{key}",
                            icon=":material/download:", on_click="ignore")
+
+
+# -- choices kept in the URL, as keys (dashboard.links) -------------------------------------
+
+def link_choice(param: str, key: str, options, default, labeller: links.Labeller | None = None,
+                *, multi: bool = False, as_state: Callable | None = None) -> None:
+    """Before the widget ``key`` is drawn: seed it from the URL's ``param`` when the URL holds
+    what this session did not write there (a shared link, a page link), else leave it be.
+
+    The URL may name an option by its key or by its label in any language (links shared before
+    keys were used); a value naming no option is said in a message and the default shown.
+    Call ``link_write`` after the widget. ``as_state`` turns an option into the widget's value
+    (a tab's label) when the widget does not hold options.
+    """
+    in_url = st.query_params.get_all(param)
+    if key in st.session_state and in_url == st.session_state.get(f"_link_{param}"):
+        return
+    resolved = links.resolve(in_url, options, labeller)
+    if multi:
+        chosen = list(resolved.options) if resolved.options else list(default)
+    else:
+        chosen = resolved.options[0] if resolved.options else default
+    st.session_state[key] = as_state(chosen) if as_state else chosen
+    st.session_state[f"_link_{param}"] = in_url
+    if resolved.unknown:
+        st.warning(t("common.link_unknown_choice", parameter=markdown.escape(param),
+                     values=_listed(list(resolved.unknown))), icon=":material/link_off:")
+
+
+def link_write(param: str, chosen, default) -> None:
+    """Keep ``chosen`` in the URL as its key(s); the default leaves the URL without ``param``."""
+    wanted = links.written(chosen, default)
+    if st.query_params.get_all(param) != wanted:
+        if wanted:
+            st.query_params[param] = wanted if len(wanted) > 1 else wanted[0]
+        elif param in st.query_params:
+            del st.query_params[param]
+    st.session_state[f"_link_{param}"] = wanted
+
+
+# -- the meeting pack (dashboard.pack) ------------------------------------------------------
+
+def meeting_pack() -> None:
+    """The sidebar's meeting pack: one click makes it, as HTML and PDF, from the current
+    filters, language and role (and the funding scenario, once one was set this session),
+    with the same data and functions as the pages; two downloads then offer it."""
+    from dashboard import pack  # imported on use: the pages do not need it
+
+    request = pack.Request(role=viewer().role, language=language(), filters=filters(),
+                           scenario=dict(st.session_state.get("scn_written") or {}))
+    sidebar = st.sidebar
+    if sidebar.button(t("pack.button"), icon=":material/summarize:", help=t("pack.button_help"),
+                      key="pack_make", width="stretch"):
+        with sidebar, st.spinner(t("pack.making")):
+            made = pack.gather(load, request)
+            files = {"html": pack.to_bytes(made, "html")}
+            try:
+                files["pdf"] = pack.to_bytes(made, "pdf")
+            except pack.pdf.PdfError as error:
+                log.error("Meeting pack PDF failed: %s", error)
+                files["error"] = str(error)
+        st.session_state["_pack"] = (request, files)
+    made_for, files = st.session_state.get("_pack", (None, {}))
+    if made_for != request:  # the filters changed since: that pack is not this view's
+        return
+    name = f"fca-meeting-pack-{request.made_on.isoformat()}"
+    sidebar.download_button(t("pack.download_html"), files["html"], file_name=f"{name}.html",
+                            mime="text/html", icon=":material/download:", on_click="ignore",
+                            key="pack_html")
+    if "pdf" in files:
+        sidebar.download_button(t("pack.download_pdf"), files["pdf"], file_name=f"{name}.pdf",
+                                mime="application/pdf", icon=":material/picture_as_pdf:",
+                                on_click="ignore", key="pack_pdf")
+    else:
+        sidebar.warning(t("pack.pdf_failed", detail=markdown.escape(files.get("error"))),
+                        icon=":material/error:")

@@ -63,7 +63,7 @@ def objective_card(objective: str, items: list) -> None:
                 key_indicator(row, spec, frame, result)
         st.page_link(ui.PAGES_DIR / "trends.py", label=ui.t("overview.see_trends"),
                      icon=":material/trending_up:",
-                     query_params={"objective": ui.t(f"trends.tab.{objective}")})
+                     query_params={"objective": objective})
 
 
 def key_indicator(row, spec: views.Spec, frame, result: views.Headline) -> None:

@@ -34,16 +34,23 @@ new.metric(ui.t("problem_sites.new_sites", days=config.settings.trend_days),
 resolved.metric(ui.t("problem_sites.resolved_sites", days=config.settings.trend_days),
                 i18n.number(counts.resolved, language), border=True)
 
+# the filters live in the URL as keys (?flag=deep_pits&severity=high&measure=...), so a link
+# made in one language opens the same list in the other; older links with names still work
 checks = [*config.rules, *config.measures]
 flag_column, severity_column = st.columns([3, 1])
+ui.link_choice("flag", "flag_filter", checks, [], config.name, multi=True)
 chosen_checks = flag_column.multiselect(
     ui.t("problem_sites.flag_filter"), checks, key="flag_filter",
     format_func=lambda check: config.name(check, language),
     placeholder=ui.t("problem_sites.all_flags"))
+ui.link_write("flag", chosen_checks, [])
+ui.link_choice("severity", "severity_filter", list(config.severities), [],
+               lambda key, lang: getattr(config.severities[key], f"name_{lang}"), multi=True)
 chosen_severities = severity_column.pills(
     ui.t("problem_sites.severity_filter"), list(config.severities), selection_mode="multi",
     key="severity_filter",
     format_func=lambda key: getattr(config.severities[key], f"name_{language}"))
+ui.link_write("severity", chosen_severities, [])
 shown = watchlist.filtered(table, checks=chosen_checks, severities=chosen_severities,
                            province=filters.province, site_id=filters.site_id)
 
@@ -120,9 +127,12 @@ def watchlist_view() -> None:
 
 
 def funnel_view() -> None:
+    ui.link_choice("measure", "funnel_measure", list(config.measures), next(iter(config.measures)),
+                   config.name)
     measure = st.selectbox(
         ui.t("problem_sites.measure"), list(config.measures), key="funnel_measure",
         format_func=lambda check: config.name(check, language))
+    ui.link_write("measure", measure, next(iter(config.measures)))
     entry, spec = config.measures[measure]
     assessment = result.now.assessments[measure]
     if assessment.sites.empty or assessment.curve.empty:

@@ -3,7 +3,7 @@ Cobalt Credits raised and where they went."""
 
 import streamlit as st
 
-from dashboard import charts, i18n, ui
+from dashboard import charts, i18n, links, ui
 from dashboard.indicators import charts as objective_charts
 from dashboard.indicators import supply, views
 
@@ -14,9 +14,12 @@ params = filters.params()
 st.title(ui.t("supply.title"))
 st.caption(ui.t("supply.caption", start=i18n.month(filters.start, language),
                 end=i18n.month(filters.end, language)))
+ui.link_choice("sites", "sites", views.SCOPES, "all",
+               links.labels_from("indicators.scope.{option}"))
 scope = st.segmented_control(
-    ui.t("supply.sites"), views.SCOPES, default="all", required=True,
-    format_func=ui.formatter("indicators.scope.{option}"), key="sites", bind="query-params")
+    ui.t("supply.sites"), views.SCOPES, required=True,
+    format_func=ui.formatter("indicators.scope.{option}"), key="sites")
+ui.link_write("sites", scope, "all")
 params["programme_status"] = None if scope == "all" else scope
 
 by_buyer_month = ui.load("supply_by_buyer_month", **params)

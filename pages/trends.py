@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import markdown, ui
+from dashboard import links, markdown, ui
 from dashboard.indicators import charts as objective_charts
 from dashboard.indicators import text, views
 
@@ -17,13 +17,21 @@ registry = ui.load("indicator_registry")
 rows = {row.indicator_id: row for row in registry.itertuples()}
 specs = {key: views.spec_from_row(row) for key, row in rows.items()}
 
+# the URL keeps keys (?sites=all&split=sex&objective=child_labour), readable in any language;
+# a label from an older link (?split=Sex, ?split=Sexe) still opens the same choice
 left, right = st.columns(2)
+ui.link_choice("sites", "sites", views.SCOPES, "programme",
+               links.labels_from("indicators.scope.{option}"))
 scope = left.segmented_control(
-    ui.t("trends.sites"), views.SCOPES, default="programme", required=True,
-    format_func=ui.formatter("indicators.scope.{option}"), key="sites", bind="query-params")
+    ui.t("trends.sites"), views.SCOPES, required=True,
+    format_func=ui.formatter("indicators.scope.{option}"), key="sites")
+ui.link_write("sites", scope, "programme")
+ui.link_choice("split", "split", ["none", *views.SPLIT_DIMENSIONS], "none",
+               links.labels_from("indicators.dimension.{option}"))
 split = right.selectbox(
     ui.t("trends.split_by"), ["none", *views.SPLIT_DIMENSIONS],
-    format_func=ui.formatter("indicators.dimension.{option}"), key="split", bind="query-params")
+    format_func=ui.formatter("indicators.dimension.{option}"), key="split")
+ui.link_write("split", split, "none")
 split = None if split == "none" else split
 st.info(text.status_rule(language) + "  \n" + ui.t("indicators.rule.progress"),
         icon=":material/rule:")
@@ -107,20 +115,24 @@ def render_indicator(row, spec: views.Spec) -> None:
     st.caption("  \n".join(notes))
 
 
-# the tab's label is what the URL and the widget keep. The default stays the first tab, so a
-# link always names the open one; after a change of language the kept label is no longer a
-# tab's, and the objective remembered below reopens the same tab in the new language.
+# a tab's widget value is its label; the URL keeps the objective's key. After a change of
+# language the kept label is no longer a tab's: it names the same objective in the other
+# language, which reopens the same tab.
 labels = {o: ui.t(f"trends.tab.{o}") for o in views.OBJECTIVES}
+tab_labels = links.labels_from("trends.tab.{option}")
 kept = st.session_state.get("objective")
 if kept is not None and kept not in labels.values():
-    st.session_state["objective"] = labels[st.session_state.get("_trends_objective",
-                                                                views.OBJECTIVES[0])]
-tabs = st.tabs(list(labels.values()), key="objective", default=labels[views.OBJECTIVES[0]],
-               on_change="rerun", bind="query-params")
+    again = links.resolve([kept], views.OBJECTIVES, tab_labels).options
+    st.session_state["objective"] = labels[again[0] if again else views.OBJECTIVES[0]]
+ui.link_choice("objective", "objective", views.OBJECTIVES, views.OBJECTIVES[0], tab_labels,
+               as_state=labels.get)
+tabs = st.tabs(list(labels.values()), key="objective", on_change="rerun")
+open_objective = next((o for o, tab in zip(views.OBJECTIVES, tabs) if tab.open),
+                      views.OBJECTIVES[0])
+ui.link_write("objective", open_objective, views.OBJECTIVES[0])
 for objective, tab in zip(views.OBJECTIVES, tabs):
     if tab.open is False:  # only the open tab's indicators are loaded and drawn
         continue
-    st.session_state["_trends_objective"] = objective
     with tab:
         items = [key for key, spec in specs.items() if spec.objective == objective]
         for key in (k for k in items if specs[k].headline):
