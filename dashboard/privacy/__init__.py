@@ -29,7 +29,7 @@ import pandas as pd
 from dashboard.privacy.rules import Declarations, Policy, parse, protect
 
 __all__ = ["AccessDenied", "Declarations", "Policy", "Role", "ROLES", "apply", "check", "may_read",
-           "may_run", "parse", "role", "role_for_email", "shown"]
+           "may_run", "parse", "previewable", "role", "role_for_email", "shown"]
 
 LEVELS = ("aggregate", "site", "record")
 MIN_COUNT_SETTING = "FCA_MIN_COUNT"  # the threshold of small counts, 5 unless set (at least 3)
@@ -79,6 +79,14 @@ def may_read(role_name: str | None, level: str) -> bool:
     so a page can leave out a section instead of stopping on ``AccessDenied``."""
     known = ROLES.get(role_name or "")
     return known is not None and level in known.levels
+
+
+def previewable(role_name: str | None) -> list[str]:
+    """The roles whose view ``role_name`` may preview on the demo: its own and narrower ones,
+    never a wider one."""
+    if role_name not in RANKS:
+        return []
+    return list(RANKS[:RANKS.index(role_name) + 1])
 
 
 def may_run(role_name: str | None, level: str, declarations: Declarations | None = None,
