@@ -20,6 +20,7 @@ st.set_page_config(page_title="FCA impact dashboard", page_icon="📊",
                    layout="wide")
 ui.language_selector()
 ui.require_access()
+ui.preview_switcher()
 page = ui.navigation()
 ui.read_metadata()
 ui.require_data_setting()

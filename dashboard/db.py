@@ -28,6 +28,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dashboard import privacy
+
 # Bump when the schema or the rollups change: a file of another version is refused.
 SCHEMA_VERSION = "6"
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +85,11 @@ class Query:
         """What the rows describe, from the ``-- level:`` header line (privacy uses it)."""
         match = re.search(r"^--\s*level:\s*(\w+)", self.header, re.MULTILINE)
         return match.group(1) if match else "aggregate"
+
+    @property
+    def declarations(self) -> privacy.Declarations:
+        """Who may run it and which columns count people (``-- roles:``, ``-- people:``...)."""
+        return privacy.parse(self.header, self.name)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from streamlit import config as streamlit_config
 from dashboard import access, charts, data, db, i18n, links, markdown, privacy
 from dashboard.filters import Filters, month_end, month_range, parse_month, unknown_in_link
 from dashboard.indicators import views
+from dashboard.privacy import pages as page_roles
 from dashboard.screening import config as screening_config
 from dashboard.screening import watchlist
 
@@ -115,7 +116,54 @@ def viewer() -> data.Viewer:
     provider has not verified, a mistyped FCA_ROLE): ``require_access`` then stops before any
     data is read.
     """
-    return data.Viewer(role=_grant().role)
+    role = _grant().role
+    return data.Viewer(role=_previewed(role) or role)
+
+
+def _previewed(role: str | None) -> str | None:
+    """The audience chosen in the demo's "preview as" switcher: a role no wider than the
+    viewer's own, and only while the database is the synthetic demo (never on real data)."""
+    chosen = st.session_state.get("preview")
+    if not chosen or chosen == role or chosen not in privacy.previewable(role):
+        return None
+    return chosen if _synthetic(role) else None
+
+
+def _synthetic(role: str) -> bool:
+    """Whether the database is the synthetic demo (its metadata, read with the real role)."""
+    try:
+        metadata = _cached_fetch(db.identity(), role, "database_metadata", ())
+    except (db.DatabaseUnavailable, db.QueryError, privacy.AccessDenied):
+        return False
+    return dict(metadata.itertuples(index=False)).get("synthetic") == "true"
+
+
+def preview_switcher() -> None:
+    """On the synthetic demo only, a clearly labelled switcher to see the app as each audience
+    (public, donor, steering) would, never wider than the viewer's own role. Real data: none."""
+    role = _grant().role
+    if role in privacy.ROLES and _synthetic(role):
+        _switcher(role)
+    privacy_note()
+
+
+def _switcher(role: str) -> None:
+    options = privacy.previewable(role)
+    sidebar = st.sidebar
+    sidebar.selectbox(t("privacy.preview.label"), options, index=options.index(role),
+                      format_func=formatter("privacy.roles.{option}"), key="preview",
+                      help=t("privacy.preview.help"), bind="query-params")
+    shown_role = viewer().role
+    if shown_role != role:
+        sidebar.warning(t("privacy.preview.banner", role=t(f"privacy.roles.{shown_role}")),
+                        icon=":material/visibility:")
+
+
+def privacy_note() -> None:
+    """For the roles that see small cells hidden, a note saying how."""
+    current = viewer().role
+    if current in privacy.ROLES and privacy.ROLES[current].policy is not None:
+        st.sidebar.caption(t("privacy.suppressed.note"))
 
 
 def _grant() -> access.Grant:
@@ -198,7 +246,7 @@ def navigation() -> st.navigation:
         st.Page(PAGES_DIR / spec.file, title=t(f"pages.{spec.key}"), icon=spec.icon,
                 url_path=spec.key, default=spec.default,
                 visibility="hidden" if spec.hidden else "visible")
-        for spec in PAGES if role in spec.roles
+        for spec in PAGES if role in spec.roles and page_roles.may_open(role, spec.key)
     ]
     return st.navigation(pages)
 
@@ -370,9 +418,16 @@ def _warm(identity: tuple, role: str) -> None:
              db.describe_target(str(identity[0])))
 
 
-def may_load(name: str) -> bool:
-    """Whether the viewer's role may read what query ``name`` returns (its declared level)."""
-    return privacy.may_read(viewer().role, db.load_query(name).level)
+def may_load(name: str, **params) -> bool:
+    """Whether the viewer's role may run query ``name`` (its declared level and roles), with
+    ``params`` (a role without site-level rows sees no figure of one site)."""
+    query = db.load_query(name)
+    return privacy.may_run(viewer().role, query.level, query.declarations, params)
+
+
+def may_open(page: str) -> bool:
+    """Whether the viewer's role may open the page ``page`` (dashboard.privacy.pages)."""
+    return page_roles.may_open(viewer().role, page)
 
 
 def read_metadata() -> dict[str, str]:
@@ -402,13 +457,15 @@ def sidebar_filters() -> Filters:
         t("common.province"), [ALL, *provinces],
         format_func=lambda p: all_provinces if p == ALL else p,
         key="province", bind="query-params")
-    sites = load("sites_list", province=None if province == ALL else province)
+    # a role that sees no figure of one site (public) gets no site picker
+    sites = (load("sites_list", province=None if province == ALL else province)
+             if may_load("sites_list") else pd.DataFrame({"site_id": [], "name": []}))
     names = dict(zip(sites["site_id"], sites["name"]))
     # the URL keeps the site's name (?site=Kasulo), which is what a reader shares
     site = sidebar.selectbox(
         t("common.site"), [ALL, *names],
         format_func=lambda s: all_sites if s == ALL else names.get(s, s),
-        key="site", bind="query-params")
+        key="site", bind="query-params", disabled=not names)
     months = month_range(first, last)
     # ISO months, not localised names: the label is what the URL keeps (?period=2024-01&...)
     start_label, end_label = sidebar.select_slider(
@@ -466,6 +523,7 @@ def as_of() -> dt.date:
 def chart_with_data(figure, frame: pd.DataFrame, key: str, file_name: str) -> None:
     """A chart, then the table it is drawn from and a CSV download of exactly that table."""
     st.plotly_chart(charts.data_as_text(figure), key=f"chart_{key}")
+    frame = privacy.shown(frame)  # a hidden small cell reads "<5", not blank
     with st.expander(t("chart_data.title"), icon=":material/table:"):
         st.dataframe(frame, hide_index=True, key=f"table_{key}")
         st.download_button(t("chart_data.download"), frame.to_csv(index=False).encode("utf-8"),

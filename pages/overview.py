@@ -111,7 +111,8 @@ def footnote() -> None:
 
 cards = key_indicators()
 header()
-problem_sites()
+if ui.may_open("problem_sites"):
+    problem_sites()
 status_summary(cards)
 for objective in views.OBJECTIVES:
     objective_card(objective, cards[objective])

@@ -256,7 +256,12 @@ if found.empty:
     st.stop()
 
 site = next(found.itertuples(index=False))
+# a section whose rows the role may not read is left out (the watchlist and the incident
+# list read visit-, case- and incident-level rows)
+hidden_sections = {flags: not ui.may_open("problem_sites"),
+                   incidents: not ui.may_load("site_incidents")}
 for section in SECTIONS:
-    section(site)
+    if not hidden_sections.get(section, False):
+        section(site)
 st.divider()
 site_picker(t("site_profile.another_site"))

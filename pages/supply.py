@@ -54,7 +54,9 @@ raised.metric(ui.t("supply.credits"), i18n.money(credited["usd"], language),
 
 st.subheader(ui.t("supply.volumes_title"))
 stack_by = st.segmented_control(
-    ui.t("supply.volumes_by"), ["buyer", "site"], default="buyer", required=True,
+    ui.t("supply.volumes_by"),
+    ["buyer", *(["site"] if ui.may_load("supply_by_site_month") else [])], default="buyer",
+    required=True,
     format_func=ui.formatter("supply.by_{option}"), key="stack")
 if stack_by == "site":
     other = ui.t("supply.other_sites")
@@ -127,23 +129,25 @@ else:
                             y_title=ui.t("supply.usd"), y_format=",.0f", language=language),
         credits, key=f"credits_{credits_by}", file_name=f"cobalt_credits_by_{credits_by}")
 
-st.subheader(ui.t("supply.sites_title"))
-table = supply.site_table(ui.load("supply_by_site", **params))
-table = relabel(table, "programme_status",
-                {s: ui.t(f"indicators.scope.{s}") for s in ("programme", "comparison")})
-columns = st.column_config
-st.dataframe(table, hide_index=True, key="supply_sites", column_config={
-    "name": columns.TextColumn(ui.t("supply.col_name")),
-    "province": columns.TextColumn(ui.t("supply.col_province")),
-    "programme_status": columns.TextColumn(ui.t("supply.col_status")),
-    "lots": columns.NumberColumn(ui.t("supply.col_lots"), format="localized"),
-    "cobalt_tonnes": columns.NumberColumn(ui.t("supply.col_tonnes"), format="%.1f"),
-    "fair_share": columns.NumberColumn(ui.t("supply.col_fair"), format="percent"),
-    "graded_share": columns.NumberColumn(ui.t("supply.col_graded"), format="percent"),
-    "price_ratio": columns.NumberColumn(ui.t("supply.col_price"), format="percent"),
-    "credit_tonnes": columns.NumberColumn(ui.t("supply.col_credit_tonnes"), format="%.1f"),
-    "credit_usd": columns.NumberColumn(ui.t("supply.col_credit_usd"), format="dollar"),
-})
-st.download_button(ui.t("chart_data.download"), table.to_csv(index=False).encode("utf-8"),
-                   file_name="supply_by_site.csv", mime="text/csv", key="csv_supply_sites",
-                   icon=":material/download:", on_click="ignore")
+# per site: for the roles that see sites named (not the public)
+if ui.may_load("supply_by_site"):
+    st.subheader(ui.t("supply.sites_title"))
+    table = supply.site_table(ui.load("supply_by_site", **params))
+    table = relabel(table, "programme_status",
+                    {s: ui.t(f"indicators.scope.{s}") for s in ("programme", "comparison")})
+    columns = st.column_config
+    st.dataframe(table, hide_index=True, key="supply_sites", column_config={
+        "name": columns.TextColumn(ui.t("supply.col_name")),
+        "province": columns.TextColumn(ui.t("supply.col_province")),
+        "programme_status": columns.TextColumn(ui.t("supply.col_status")),
+        "lots": columns.NumberColumn(ui.t("supply.col_lots"), format="localized"),
+        "cobalt_tonnes": columns.NumberColumn(ui.t("supply.col_tonnes"), format="%.1f"),
+        "fair_share": columns.NumberColumn(ui.t("supply.col_fair"), format="percent"),
+        "graded_share": columns.NumberColumn(ui.t("supply.col_graded"), format="percent"),
+        "price_ratio": columns.NumberColumn(ui.t("supply.col_price"), format="percent"),
+        "credit_tonnes": columns.NumberColumn(ui.t("supply.col_credit_tonnes"), format="%.1f"),
+        "credit_usd": columns.NumberColumn(ui.t("supply.col_credit_usd"), format="dollar"),
+    })
+    st.download_button(ui.t("chart_data.download"), table.to_csv(index=False).encode("utf-8"),
+                       file_name="supply_by_site.csv", mime="text/csv", key="csv_supply_sites",
+                       icon=":material/download:", on_click="ignore")

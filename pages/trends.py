@@ -1,5 +1,6 @@
 """Objective trends: each indicator against its baseline and targets, split as the reader asks."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import links, markdown, ui
@@ -26,17 +27,18 @@ scope = left.segmented_control(
     ui.t("trends.sites"), views.SCOPES, required=True,
     format_func=ui.formatter("indicators.scope.{option}"), key="sites")
 ui.link_write("sites", scope, "programme")
-ui.link_choice("split", "split", ["none", *views.SPLIT_DIMENSIONS], "none",
-               links.labels_from("indicators.dimension.{option}"))
+splits = ["none", *(d for d in views.SPLIT_DIMENSIONS if d != "site" or ui.may_load("trend_sites"))]
+ui.link_choice("split", "split", splits, "none", links.labels_from("indicators.dimension.{option}"))
 split = right.selectbox(
-    ui.t("trends.split_by"), ["none", *views.SPLIT_DIMENSIONS],
+    ui.t("trends.split_by"), splits,
     format_func=ui.formatter("indicators.dimension.{option}"), key="split")
 ui.link_write("split", split, "none")
 split = None if split == "none" else split
 st.info(text.status_rule(language) + "  \n" + ui.t("indicators.rule.progress"),
         icon=":material/rule:")
 if filters.province or filters.site_id:
-    sites = ui.load("sites_list", province=None).set_index("site_id")
+    sites = (ui.load("sites_list", province=None).set_index("site_id") if filters.site_id
+             else pd.DataFrame({"name": [], "programme_status": []}))
     name = sites["name"].get(filters.site_id)
     site_status = sites["programme_status"].get(filters.site_id)
     selection = ", ".join(markdown.escape(x) for x in (filters.province, name) if x)

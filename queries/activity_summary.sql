@@ -3,6 +3,8 @@
 -- costs left unrecorded are unknown, not zero: the cost per unit is over the units whose cost
 -- was recorded, and a sum of nothing recorded stays NULL.
 -- level: aggregate
+-- people: beneficiaries
+-- cells: workstream, activity
 SELECT workstream, activity, unit,
        sum(units) AS units,
        sum(beneficiaries) AS beneficiaries,

@@ -6,6 +6,7 @@
 -- site_month; survey rounds (one a half-year) come from site_round, weighted; the median
 -- income is the round's median at the site (denominator 1).
 -- level: site
+-- roles: programme, admin
 WITH months AS (
     SELECT m.*,
            make_date(year(m.month), CASE WHEN month(m.month) <= 6 THEN 1 ELSE 7 END, 1)

@@ -3,6 +3,10 @@
 -- closed as resolved, even if they later relapsed) (numerator = value, n the same cases), at
 -- the chosen sites, of sex $sex and age band $age_band (NULL: all).
 -- level: aggregate
+-- people: numerator, value, n
+-- child_labour: numerator, value, n
+-- period: period flow
+-- splits: province, site_id, programme_status, sex, age_band
 WITH months AS (
     SELECT DISTINCT month FROM site_month WHERE month BETWEEN $start AND $end
 ),

@@ -4,6 +4,10 @@
 -- of sex $sex and age band $age_band (NULL: all). A case lost to follow-up leaves on its last
 -- follow-up date, the only date the record keeps for it.
 -- level: aggregate
+-- people: numerator, value, n
+-- child_labour: numerator, value, n
+-- period: period stock
+-- splits: province, site_id, programme_status, sex, age_band
 WITH months AS (
     SELECT DISTINCT month FROM site_month WHERE month BETWEEN $start AND $end
 ),

@@ -3,6 +3,11 @@
 -- the cases resolved in those 12 months (value), n those cases, at the chosen sites, of sex
 -- $sex and age band $age_band (NULL: all). Medians do not add up, so the window is taken here.
 -- level: aggregate
+-- people: n
+-- child_labour: n
+-- derived: numerator, denominator, value
+-- period: period stock
+-- splits: province, site_id, programme_status, sex, age_band
 WITH months AS (
     SELECT DISTINCT month FROM site_month WHERE month BETWEEN $start AND $end
 ),

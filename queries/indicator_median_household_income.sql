@@ -4,6 +4,7 @@
 -- interviewed, at the chosen sites, households whose head is $head_gender (NULL: all).
 -- Medians do not add up across sites, so this reads the interviews.
 -- level: aggregate
+-- estimate: numerator, denominator, value by n
 WITH households AS (
     SELECT r.fielded_from AS period,
            h.income_mining_usd + h.income_non_mining_usd AS income_usd,

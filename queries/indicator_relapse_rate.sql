@@ -3,6 +3,11 @@
 -- chosen sites, of sex $sex and age band $age_band (NULL: all). Cumulated to date, the
 -- ratio is the share of resolved cases that relapsed.
 -- level: aggregate
+-- people: numerator, denominator, n
+-- child_labour: numerator, denominator, n
+-- derived: value
+-- period: period flow
+-- splits: province, site_id, programme_status, sex, age_band
 WITH months AS (
     SELECT DISTINCT month FROM site_month WHERE month BETWEEN $start AND $end
 ),

@@ -5,6 +5,7 @@
 -- whose head is $head_gender (NULL: all). The registry names the two sums of the
 -- site_round_head_gender rollup, among those listed below (dashboard/indicators/registry.py).
 -- level: aggregate
+-- estimate: numerator, denominator, value by n
 WITH chosen AS (
     SELECT r.fielded_from AS period,
            CASE $numerator

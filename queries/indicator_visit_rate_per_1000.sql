@@ -2,6 +2,11 @@
 -- working counted in $numerator (children_under_15_seen or children_15_17_seen: numerator)
 -- per 1,000 workers counted at the same visits (denominator), n visits, at the chosen sites.
 -- level: aggregate
+-- people: numerator, denominator
+-- child_labour: numerator
+-- derived: value
+-- period: period flow
+-- splits: province, site_id, programme_status
 WITH chosen AS (
     SELECT month,
            CASE $numerator

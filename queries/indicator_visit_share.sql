@@ -4,6 +4,10 @@
 -- columns of the site_month rollup, among those listed below (dashboard/indicators/registry.py);
 -- ppe_use_share_sum over ppe_use_share_n is the mean share of workers seen wearing PPE.
 -- level: aggregate
+-- people: numerator[numerator=women_seen], denominator[denominator=workers_seen]
+-- derived: value
+-- period: period flow
+-- splits: province, site_id, programme_status
 WITH chosen AS (
     SELECT month,
            CASE $numerator

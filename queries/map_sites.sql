@@ -3,6 +3,10 @@
 -- visit in [$start, $end]; incidents and the share of Fair Cobalt sold in the 12 months to
 -- $end; median household income at the last survey round fielded in [$start, $end].
 -- level: site
+-- people: workers_last_visit, children_last_visit
+-- child_labour: children_last_visit
+-- estimate: median_income_usd, income_vs_living by households
+-- cells: site_id
 WITH last_visit AS (
     SELECT site_id,
            max(visited_on) AS last_visit_on,

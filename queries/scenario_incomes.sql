@@ -3,6 +3,9 @@
 -- each site's latest household survey round in the 12 months to $end: weighted households and
 -- interviews. The scenario model reads how many households sit just below the living income.
 -- level: aggregate
+-- people: interviews
+-- derived: households
+-- cells: income_from_usd
 WITH chosen AS (
     SELECT site_id FROM chosen_sites($province, $site_id, $programme_status)
 ),

@@ -3,6 +3,10 @@
 -- households, uncovered pits, incidents, cobalt tonnes. Survey figures are weighted estimates
 -- from the site's latest household survey round in those months (n_households interviews).
 -- level: site
+-- people: workers, children_seen, n_households
+-- child_labour: children_seen
+-- estimate: households, children_working, children_5_17, children_in_school, households_in_vsla, households_above_living_income, income_usd by n_households
+-- cells: site_id
 WITH chosen AS (
     SELECT site_id FROM chosen_sites($province, $site_id, $programme_status)
 ),

@@ -3,6 +3,9 @@
 -- scenario's baseline starts from and their recent trend. Survey figures are weighted
 -- estimates from each site's latest round in the window (n_households interviews).
 -- level: aggregate
+-- people: workers_seen, n_households
+-- estimate: children_working, children_5_17, children_in_school, households, households_above_living_income, income_usd by n_households
+-- splits: province, site_id, programme_status
 WITH chosen AS (
     SELECT site_id FROM chosen_sites($province, $site_id, $programme_status)
 ),

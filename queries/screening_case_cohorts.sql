@@ -3,6 +3,7 @@
 -- unless resolved by $end (and not relapsed since) or lost to follow-up by $end (the last
 -- follow-up of a lost case stands for the day it was lost).
 -- level: site
+-- roles: programme, admin
 SELECT site_id, identified_on,
        count(*) AS cases,
        count(*) FILTER (

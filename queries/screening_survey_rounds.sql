@@ -2,6 +2,7 @@
 -- [$start, $end]: households interviewed, mean and standard deviation of log monthly income
 -- (for tests of a fall), median income, children 5-17 and those working in mining.
 -- level: site
+-- roles: programme, admin
 SELECT h.site_id, h.round_id, r.label, r.fielded_from, r.fielded_to,
        count(*) AS households,
        avg(ln(greatest(h.income_mining_usd + h.income_non_mining_usd, 1.0))) AS mean_log_income,

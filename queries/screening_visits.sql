@@ -1,6 +1,7 @@
 -- screening_visits: one row per monitoring visit in [$start, $end], plus each site's last visit
 -- before $start (so a site not visited for a long time still shows when it last was).
 -- level: site
+-- roles: programme, admin
 SELECT site_id, visited_on, workers, children_under_15, active_pits, pits_over_30m,
        deepest_pit_m
 FROM site_visits

@@ -1,6 +1,8 @@
 -- site_visits_recent: one row per monitoring visit to the site $site_id, the last two on or
 -- before $end, newest first.
 -- level: site
+-- people: workers, women, children_under_15, children_15_17
+-- child_labour: children_under_15, children_15_17
 SELECT visited_on, workers, women, children_under_15, children_15_17, active_pits,
        covered_pits, pits_over_30m, deepest_pit_m, ppe_use_share, safety_captain_present,
        independent_grading, source

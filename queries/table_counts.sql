@@ -1,5 +1,6 @@
 -- table_counts: one row per table of the database with its row count.
 -- level: aggregate
+-- roles: admin
 SELECT 'sites' AS table_name, count(*) AS row_count FROM sites
 UNION ALL SELECT 'site_visits', count(*) FROM site_visits
 UNION ALL SELECT 'incidents', count(*) FROM incidents

@@ -2,6 +2,8 @@
 -- all) with its workforce at its last visit up to $end, largest first: the sites a chart split
 -- by site shows.
 -- level: site
+-- people: workforce
+-- cells: site_id
 SELECT s.site_id, s.name, s.programme_status,
        arg_max(m.workforce, m.month) AS workforce
 FROM sites AS s

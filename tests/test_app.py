@@ -177,7 +177,7 @@ def test_the_admin_address_gets_the_data_management_page(demo):
 
 
 def test_a_mistyped_role_setting_grants_nothing(demo, monkeypatch):
-    monkeypatch.setenv("FCA_ROLE", "donor")
+    monkeypatch.setenv("FCA_ROLE", "donr")
     at = open_app()
     assert not at.exception
     assert "has no access" in at.error[0].value and not at.metric
