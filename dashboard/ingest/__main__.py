@@ -4,6 +4,7 @@
   every problem is written, and the run is recorded in the import journal;
 - `template KIND [--lang fr] --out FILE.xlsx`: the spreadsheet a data officer fills;
 - `init --db PATH`: an empty database to load real data into;
+- `ipis PATH`: the IPIS open-data CSV of artisanal mine visits (sites and visits);
 - `layer PATH --kind permits|boundaries [options]`: a GIS layer.
 
 The database is the one the app reads (FCA_DB) unless --db names another. Exit status 0 when
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 
 from dashboard import build, db
-from dashboard.ingest import definitions, pipeline, report, templates
+from dashboard.ingest import definitions, ipis, pipeline, report, templates
 from dashboard.ingest.layers import COLUMNS, KINDS, LayerError
 from dashboard.ingest.sources import SourceError, read_mapping
 from dashboard.ingest.store import import_layer
@@ -77,6 +78,20 @@ def _file_commands(commands) -> None:
                                   "database)")
         command.add_argument("--timings", action="store_true",
                              help="print the seconds each step took")
+    ipis = commands.add_parser(
+        "ipis", help="IPIS open data: the CSV of artisanal mine visits (sites and visits)",
+        description="Load the IPIS open-data CSV of artisanal mine visits: each mine becomes a "
+                    "site (matched by IPIS code, else by name within 2 km, else added as a "
+                    "comparison site), each row visited on site a visit (source IPIS).")
+    ipis.add_argument("path", type=Path, help="the IPIS CSV (cod_mines_curated_..._ipis.csv)")
+    ipis.add_argument("--db", type=Path, default=None,
+                      help="the database to update (default: FCA_DB or data/fca.duckdb)")
+    ipis.add_argument("--dry-run", action="store_true", help="check and report only")
+    ipis.add_argument("--lenient", action="store_true",
+                      help="load the good rows and report the others")
+    ipis.add_argument("--lang", choices=("en", "fr"), default="en")
+    ipis.add_argument("--report", type=Path, default=None)
+    ipis.add_argument("--timings", action="store_true")
     template = commands.add_parser("template", help="write the XLSX template of a kind")
     template.add_argument("kind", choices=definitions.kinds())
     template.add_argument("--lang", choices=("en", "fr"), default="en")
@@ -118,9 +133,14 @@ def _import(args) -> int:
                      "it.")
     try:
         options = pipeline.Options(dry_run=args.dry_run, lenient=args.lenient,
-                                   language=args.lang, mapping=read_mapping(args.mapping),
+                                   language=args.lang,
+                                   mapping=read_mapping(getattr(args, "mapping", None)),
                                    report=args.report, command="python -m dashboard.ingest")
-        outcome = pipeline.import_file(target, args.command, args.path, options, args.sheet)
+        if args.command == "ipis":
+            outcome = ipis.import_ipis(target, args.path, options)
+        else:
+            outcome = pipeline.import_file(target, args.command, args.path, options,
+                                           args.sheet)
     except SourceError as error:
         return _fail(str(error))
     except build.IncompatibleDatabase as error:

@@ -29,7 +29,9 @@ RULES = ("required", "not_integer", "not_number", "not_share", "not_date", "not_
          "not_list", "not_allowed", "below_minimum", "above_maximum", "not_above", "not_below",
          "future_date", "too_early", "swapped_coordinates", "outside_drc", "unknown_reference",
          "already_in_database", "rule", "duplicate_key", "missing_column", "unused_column",
-         "empty_file", "unreadable", "unknown_sheet", "wrong_field_count")
+         "empty_file", "unreadable", "unknown_sheet", "wrong_field_count", "unknown_province",
+         "province_approximate", "ipis_missing_column", "ipis_matched_by_name",
+         "ipis_not_visited", "ipis_programme_visit_kept")
 REPORT_COLUMNS = ("row", "sheet", "column", "value", "rule", "severity", "message")
 JOURNAL_COLUMNS = ("at", "kind", "mode", "result", "source_file", "source_sha256",
                    "rows_read", "rows_accepted", "rows_rejected", "rows_new", "rows_changed",

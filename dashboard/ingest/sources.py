@@ -60,6 +60,9 @@ class Source:
     sheet: str | None = None
     decimal_comma: bool = False
     notes: list[str] = field(default_factory=list)  # how the file was read
+    # what a reader found itself: (row, column, value, rule, param, severity); an error
+    # rejects the row of this kind
+    problems: list[tuple] = field(default_factory=list)
 
 
 def sha256(path: Path) -> str:
