@@ -6,6 +6,7 @@
   (kobo.py), e.g. `survey export.xlsx --form fca_household_survey`;
 - `template KIND [--lang fr] --out FILE.xlsx`: the spreadsheet a data officer fills;
 - `init --db PATH`: an empty database to load real data into;
+- `ipis PATH`: the IPIS open-data CSV of artisanal mine visits (sites and visits);
 - `layer PATH --kind permits|boundaries [options]`: a GIS layer.
 
 The database is the one the app reads (FCA_DB) unless --db names another. Exit status 0 when
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 from dashboard import build, db
-from dashboard.ingest import definitions, kobo, kobo_form, pipeline, report, templates
+from dashboard.ingest import definitions, ipis, kobo, kobo_form, pipeline, report, templates
 from dashboard.ingest.layers import COLUMNS, KINDS, LayerError
 from dashboard.ingest.sources import SourceError, read_mapping
 from dashboard.ingest.store import import_layer
@@ -85,6 +86,20 @@ def _file_commands(commands) -> None:
                                   "database)")
         command.add_argument("--timings", action="store_true",
                              help="print the seconds each step took")
+    ipis = commands.add_parser(
+        "ipis", help="IPIS open data: the CSV of artisanal mine visits (sites and visits)",
+        description="Load the IPIS open-data CSV of artisanal mine visits: each mine becomes a "
+                    "site (matched by IPIS code, else by name within 2 km, else added as a "
+                    "comparison site), each row visited on site a visit (source IPIS).")
+    ipis.add_argument("path", type=Path, help="the IPIS CSV (cod_mines_curated_..._ipis.csv)")
+    ipis.add_argument("--db", type=Path, default=None,
+                      help="the database to update (default: FCA_DB or data/fca.duckdb)")
+    ipis.add_argument("--dry-run", action="store_true", help="check and report only")
+    ipis.add_argument("--lenient", action="store_true",
+                      help="load the good rows and report the others")
+    ipis.add_argument("--lang", choices=("en", "fr"), default="en")
+    ipis.add_argument("--report", type=Path, default=None)
+    ipis.add_argument("--timings", action="store_true")
     template = commands.add_parser("template", help="write the XLSX template of a kind")
     template.add_argument("kind", choices=definitions.kinds())
     template.add_argument("--lang", choices=("en", "fr"), default="en")
@@ -125,15 +140,18 @@ def _import(args) -> int:
         return _fail(f"{target} is a MotherDuck database: import into a local file, then upload "
                      "it.")
     try:
-        form = args.form
-        if form is None and args.mapping and kobo_form.is_form_mapping(args.mapping):
-            form = kobo_form.read_mapping(args.mapping).form_xlsx
+        form = getattr(args, "form", None)
+        mapping_file = getattr(args, "mapping", None)
+        if form is None and mapping_file and kobo_form.is_form_mapping(mapping_file):
+            form = kobo_form.read_mapping(mapping_file).form_xlsx
         options = pipeline.Options(dry_run=args.dry_run, lenient=args.lenient,
                                    language=args.lang, report=args.report,
-                                   mapping={} if form else read_mapping(args.mapping),
+                                   mapping={} if form else read_mapping(mapping_file),
                                    command="python -m dashboard.ingest")
-        if form:
-            form, mapping = kobo.load_form(form, args.mapping, args.command)
+        if args.command == "ipis":
+            outcome = ipis.import_ipis(target, args.path, options)
+        elif form:
+            form, mapping = kobo.load_form(form, mapping_file, args.command)
             outcome = kobo.import_export(target, args.command, args.path, form, mapping,
                                          options, args.sheet)
         else:

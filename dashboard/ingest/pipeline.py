@@ -57,6 +57,7 @@ from dashboard.ingest.sources import (
     read_file,
     sha256,
 )
+from dashboard.sites import provinces
 
 MEMORY_LIMIT = "1GB"
 
@@ -295,6 +296,8 @@ class _Run:
         keys = ", ".join(parsing.ident(k) for k in definition.key)
         self.con.execute(f"""CREATE TABLE final_{kind} AS SELECT * FROM accepted_{kind}
             QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY _row DESC) = 1""")
+        if definition.table == "sites":
+            self._fill_provinces(kind)
         counts = self.counts[kind]
         counts.rows_rejected = self.con.execute("""SELECT count(DISTINCT _row) FROM failures
             WHERE kind = $kind AND severity = 'error' AND _row IS NOT NULL""",
@@ -304,6 +307,45 @@ class _Run:
         counts.duplicates = self.con.execute(
             f"SELECT count(*) FROM accepted_{kind}").fetchall()[0][0] - counts.rows_accepted
         report.show_headers(self.con, kind, self._shown.get(kind, {}))
+
+    def _fill_provinces(self, kind: str) -> None:
+        """Every site's province in the database's spelling ("HAUT KATANGA" -> Haut-Katanga).
+        Where the file leaves it empty: the site's province in the database, else the province
+        its position lies in (a warning when that border is approximate). A name that is no
+        province is replaced by the province at the position, with a warning."""
+        rows = self.con.execute(f"""SELECT f._row AS row_number, f._sheet AS sheet,
+                   f.province, f.lat, f.lon,
+                   e.province AS known
+            FROM final_{kind} AS f LEFT JOIN live.sites AS e USING (site_id)""").df()
+        if rows.empty:
+            return
+        found = provinces.provinces_at(rows["lon"].astype(float), rows["lat"].astype(float))
+        filled = []
+        for row, at, exact in zip(rows.itertuples(), found["province"], found["exact"]):
+            written = row.province if isinstance(row.province, str) else None
+            value = provinces.canonical_province(written)
+            if written and value is None:
+                value = at or written
+                self._warn(kind, row, "province", written, "unknown_province", value)
+            elif not written:
+                value = row.known if isinstance(row.known, str) else at
+                if value is not None and value == at and not exact and not isinstance(
+                        row.known, str):
+                    self._warn(kind, row, "province", f"{row.lat}, {row.lon}",
+                               "province_approximate", value)
+            filled.append(value)
+        rows["filled"] = pd.Series(filled, dtype=object)
+        self.con.register("filled_provinces", rows[["row_number", "filled"]])
+        self.con.execute(f"""UPDATE final_{kind} SET province = p.filled
+            FROM filled_provinces AS p WHERE final_{kind}._row = p.row_number""")
+        self.con.unregister("filled_provinces")
+        self._provided[kind].add("province")
+
+    def _warn(self, kind: str, row, column: str, value: str, rule: str, param: str) -> None:
+        self.con.execute("INSERT INTO failures VALUES ($kind, $row, $sheet, $column, $value, "
+                         "$rule, $param, 'warning')",
+                         {"kind": kind, "row": row.row_number, "sheet": row.sheet, "column": column,
+                          "value": value, "rule": rule, "param": param})
 
     def _parents(self, reference: str) -> list[str]:
         """The referenced values that passed in this run, when their kind is in it."""

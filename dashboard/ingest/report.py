@@ -30,7 +30,9 @@ RULES = ("required", "not_integer", "not_number", "not_share", "not_date", "not_
          "future_date", "too_early", "swapped_coordinates", "outside_drc", "unknown_reference",
          "already_in_database", "rule", "duplicate_key", "missing_column", "unused_column",
          "empty_file", "unreadable", "unknown_sheet", "wrong_field_count", "unknown_choice",
-         "missing_field", "duplicate_submission", "submission_skipped", "bad_repeat_entry")
+         "missing_field", "duplicate_submission", "submission_skipped", "bad_repeat_entry",
+         "unknown_province", "province_approximate", "ipis_missing_column",
+         "ipis_matched_by_name", "ipis_not_visited", "ipis_programme_visit_kept")
 REPORT_COLUMNS = ("row", "sheet", "column", "value", "rule", "severity", "message")
 JOURNAL_COLUMNS = ("at", "kind", "mode", "result", "source_file", "source_sha256",
                    "rows_read", "rows_accepted", "rows_rejected", "rows_new", "rows_changed",

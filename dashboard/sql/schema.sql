@@ -57,7 +57,14 @@ CREATE TABLE site_visits (
     ppe_use_share          DOUBLE CHECK (ppe_use_share BETWEEN 0 AND 1),
     safety_captain_present BOOLEAN,
     independent_grading    BOOLEAN,
-    source                 VARCHAR NOT NULL
+    source                 VARCHAR NOT NULL,
+    -- what a visit saw without counting it (IPIS records whether, not how many); NULL: not
+    -- recorded. A count, where there is one, agrees with its flag.
+    children_under_15_present BOOLEAN
+                           CHECK ((children_under_15 > 0) = children_under_15_present),
+    women_present          BOOLEAN CHECK ((women > 0) = women_present),
+    armed_interference     BOOLEAN,  -- an armed group or armed state actor interferes
+    minerals               VARCHAR[]  -- as the source names them (Or, Cassitérite, Cobalt...)
 );
 
 CREATE TABLE incidents (

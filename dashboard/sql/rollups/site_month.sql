@@ -47,7 +47,20 @@ visits AS (
            count(*) FILTER (WHERE safety_captain_present) AS visits_with_safety_captain,
            count(safety_captain_present) AS visits_safety_captain_recorded,
            count(*) FILTER (WHERE independent_grading) AS visits_with_grading,
-           count(independent_grading) AS visits_grading_recorded
+           count(independent_grading) AS visits_grading_recorded,
+           -- the visits that observed each share's numerator (and its base): its n
+           count(women) AS visits_with_women,
+           count(covered_pits) AS visits_with_covered,
+           count(pits_over_30m) AS visits_with_depth,
+           count(*) FILTER (WHERE children_under_15 IS NOT NULL AND workers IS NOT NULL)
+               AS visits_with_children_under_15,
+           count(*) FILTER (WHERE children_15_17 IS NOT NULL AND workers IS NOT NULL)
+               AS visits_with_children_15_17,
+           -- children under 15 seen at work, counted or only noted (IPIS records whether)
+           count(*) FILTER (WHERE coalesce(children_under_15_present, children_under_15 > 0))
+               AS visits_children_under_15_present,
+           count(coalesce(children_under_15_present, children_under_15 > 0))
+               AS visits_children_under_15_presence_recorded
     FROM site_visits
     GROUP BY ALL
 ),
@@ -110,6 +123,14 @@ joined AS (
            coalesce(v.visits_safety_captain_recorded, 0) AS visits_safety_captain_recorded,
            coalesce(v.visits_with_grading, 0) AS visits_with_grading,
            coalesce(v.visits_grading_recorded, 0) AS visits_grading_recorded,
+           coalesce(v.visits_with_women, 0) AS visits_with_women,
+           coalesce(v.visits_with_covered, 0) AS visits_with_covered,
+           coalesce(v.visits_with_depth, 0) AS visits_with_depth,
+           coalesce(v.visits_with_children_under_15, 0) AS visits_with_children_under_15,
+           coalesce(v.visits_with_children_15_17, 0) AS visits_with_children_15_17,
+           coalesce(v.visits_children_under_15_present, 0) AS visits_children_under_15_present,
+           coalesce(v.visits_children_under_15_presence_recorded, 0)
+               AS visits_children_under_15_presence_recorded,
            last_value(v.workers_seen / nullif(v.visits_with_workers, 0) IGNORE NULLS)
                OVER (PARTITION BY c.site_id ORDER BY c.month) AS workforce,
            coalesce(i.incidents, 0) AS incidents,
