@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 # Bump when the schema or the rollups change: a file of another version is refused.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "fca.duckdb"

@@ -1,0 +1,81 @@
+-- site_round_design: the household survey's design sums, in long form: one row per site,
+-- survey round, gender of the head of household and measure, a measure being a numerator and
+-- a denominator of the indicator_survey_ratio family (every pair the registry may name).
+-- For each, with w the sampling weight and y, x the household's numerator and denominator
+-- values (an unanswered question adds 0, as the weighted sums of site_round_head_gender skip
+-- it): households interviewed, n the units the denominator counts, the weighted sums
+-- w = sum(w), y = sum(w y), x = sum(w x), the weighted second moments wyy, wxy, wxx
+-- (sum(w y y)...) for the design effect's simple-random-sample variance, and the squared-
+-- weight moments wwyy, wwxy, wwxx (sum(w w y y)...) for the variance between the households
+-- of a site that stands alone in its stratum; site_households is the site's household count
+-- when the interviews give it (the finite-population correction). queries/
+-- indicator_survey_ratio.sql turns these into the ratio and its Taylor-linearised variance.
+CREATE TABLE site_round_design AS
+WITH households AS (
+    SELECT *, income_mining_usd + income_non_mining_usd AS income_usd
+    FROM household_survey
+),
+answers AS (
+    SELECT
+        interview_id, site_id, round_id, head_gender, sampling_weight AS w, site_households,
+        -- the value each weighted sum of site_round_head_gender adds up, 0 where it skips
+        coalesce(income_usd, 0) AS w_income_usd,
+        CASE WHEN income_usd IS NULL THEN 0 ELSE income_non_mining_usd END
+            AS w_income_non_mining_usd,
+        CASE WHEN income_usd IS NULL THEN 0 ELSE coalesce(income_women_usd, 0) END
+            AS w_income_women_usd,
+        coalesce((income_usd >= (SELECT value FROM reference_values
+                                 WHERE key = 'living_income_usd'))::INTEGER, 0)
+            AS w_above_living_income,
+        coalesce(vsla_member::INTEGER, 0) AS w_vsla_members,
+        CASE WHEN vsla_member THEN coalesce(savings_usd, 0) ELSE 0 END AS w_vsla_savings_usd,
+        coalesce(food_insecure::INTEGER, 0) AS w_food_insecure,
+        coalesce(children_in_school, 0) AS w_children_in_school,
+        coalesce(children_in_mining, 0) AS w_children_in_mining,
+        coalesce(children_hazardous, 0) AS w_children_hazardous,
+        coalesce(children_5_17, 0) AS w_children_5_17
+    FROM households
+),
+numerators AS (
+    UNPIVOT (SELECT interview_id, w_income_usd::DOUBLE AS w_income_usd,
+                    w_income_non_mining_usd::DOUBLE AS w_income_non_mining_usd,
+                    w_income_women_usd::DOUBLE AS w_income_women_usd,
+                    w_above_living_income::DOUBLE AS w_above_living_income,
+                    w_vsla_members::DOUBLE AS w_vsla_members,
+                    w_vsla_savings_usd::DOUBLE AS w_vsla_savings_usd,
+                    w_food_insecure::DOUBLE AS w_food_insecure,
+                    w_children_in_school::DOUBLE AS w_children_in_school,
+                    w_children_in_mining::DOUBLE AS w_children_in_mining,
+                    w_children_hazardous::DOUBLE AS w_children_hazardous
+             FROM answers)
+    ON COLUMNS(* EXCLUDE (interview_id)) INTO NAME numerator VALUE y
+),
+-- each denominator's value x and the units n it counts (households, members, children)
+denominators AS (
+    SELECT interview_id, 'w_households' AS denominator, 1.0 AS x, 1 AS units FROM answers
+    UNION ALL
+    SELECT interview_id, 'w_income_usd', w_income_usd, 1 FROM answers
+    UNION ALL
+    SELECT interview_id, 'w_vsla_members', w_vsla_members, w_vsla_members FROM answers
+    UNION ALL
+    SELECT interview_id, 'w_children_5_17', w_children_5_17, w_children_5_17 FROM answers
+)
+SELECT
+    a.site_id, a.round_id, a.head_gender, n.numerator, d.denominator,
+    count(*) AS households,
+    sum(d.units) AS n,
+    sum(a.w) AS w,
+    sum(a.w * n.y) AS y,
+    sum(a.w * d.x) AS x,
+    sum(a.w * n.y * n.y) AS wyy,
+    sum(a.w * d.x * n.y) AS wxy,
+    sum(a.w * d.x * d.x) AS wxx,
+    sum(a.w * a.w * n.y * n.y) AS wwyy,
+    sum(a.w * a.w * d.x * n.y) AS wwxy,
+    sum(a.w * a.w * d.x * d.x) AS wwxx,
+    max(a.site_households) AS site_households
+FROM answers AS a
+JOIN numerators AS n USING (interview_id)
+JOIN denominators AS d USING (interview_id)
+GROUP BY ALL
+ORDER BY numerator, denominator, round_id, site_id, head_gender
