@@ -36,7 +36,7 @@ SCHEMA_SQL = PACKAGE / "sql" / "schema.sql"
 ROLLUPS_DIR = PACKAGE / "sql" / "rollups"
 REFERENCE_VALUES_TOML = PACKAGE / "registry" / "reference_values.toml"
 ROLLUPS = ("site_month", "site_round", "programme_month", "site_buyer_month",
-           "site_round_head_gender")
+           "site_round_head_gender", "site_round_design")
 # how long a writer waits for another one (an import takes seconds, a sector build minutes)
 WRITER_WAIT = 600.0
 log = logging.getLogger(__name__)

@@ -26,6 +26,10 @@ st.subheader(ui.t("methods.computing_title"))
 st.markdown(ui.t("methods.computing"))
 
 st.subheader(ui.t("methods.intervals_title"))
+st.markdown(ui.t("methods.survey"))
+st.latex(r"\hat V(\hat R) = \sum_h \frac{n_h}{n_h - 1} \sum_{i=1}^{n_h} (z_{hi} - \bar z_h)^2,"
+         r"\qquad z_{hi} = \frac{\sum_{k \in i} w_k (y_k - \hat R\, x_k)}{\sum_k w_k x_k}")
+st.markdown(ui.t("methods.survey_more"))
 st.markdown(ui.t("methods.wilson"))
 st.latex(r"\frac{p + \frac{z^2}{2n} \pm z\sqrt{\frac{p(1-p)}{n} + \frac{z^2}{4n^2}}}"
          r"{1 + \frac{z^2}{n}}")

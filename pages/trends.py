@@ -101,7 +101,10 @@ def render_indicator(row, spec: views.Spec) -> None:
             unit=spec.unit, n_label=ui.t("common.n"), interval_label=ui.t("indicators.interval"),
             labels={key: ui.t(f"indicators.{key}")
                     for key in ("monthly", "baseline", "target", "target_path")},
-            bands=spec.grain == "month", language=language)
+            bands=spec.grain == "month", language=language,
+            design_labels={key: ui.t(f"trends.{key}")
+                           for key in ("design_effect", "n_effective", "within_site")}
+            | {"deff": ui.t("trends.design_effect")})
         ui.chart_with_data(figure, data, key=spec.id, file_name=f"{spec.id}_{split or scope_name}")
     with status_column:
         st.markdown("  \n".join(text.status_lines(spec, result, language)))

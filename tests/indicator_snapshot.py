@@ -49,8 +49,14 @@ def snapshot(run=db.run) -> dict:
         spec = views.spec_from_row(row)
         entry = {"columns": None, "results": {}, "programme_tail": None}
         for key, params in parameter_sets(spec, first, end, provinces, sites):
-            frame = run(spec.query, **params)
+            result_frame = run(spec.query, **params)
+            frame = result_frame[statistics.SERIES_COLUMNS]
             entry["results"][key] = [len(frame), digest(frame)]
+            design = result_frame.drop(columns=statistics.SERIES_COLUMNS)
+            if not design.empty and len(design.columns):
+                # the design-based variance's columns, kept apart: they may change when the
+                # variance method does, while the figures above may not
+                entry.setdefault("design", {})[key] = digest(design)
             if key == "programme|full|all":
                 entry["columns"] = {c: str(t) for c, t in frame.dtypes.items()}
                 entry["programme_tail"] = clear_rows(frame.tail(CLEAR_ROWS))
@@ -114,9 +120,14 @@ def as_text(data: dict) -> str:
         results = ",\n".join(f"   {line(key)}: {line(value)}"
                              for key, value in sorted(entry["results"].items()))
         tail = ",\n".join(f"   {line(row)}" for row in entry["programme_tail"])
+        design = ""
+        if entry.get("design"):
+            design = ",\n".join(f"   {line(key)}: {line(value)}"
+                                 for key, value in sorted(entry["design"].items()))
+            design = f',\n  "design": {{\n{design}\n  }}'
         indicators.append(f' {line(indicator_id)}: {{\n  "columns": {line(entry["columns"])},\n'
                           f'  "programme_tail": [\n{tail}\n  ],\n'
-                          f'  "results": {{\n{results}\n  }}\n }}')
+                          f'  "results": {{\n{results}\n  }}{design}\n }}')
     return "{\n" + ",\n".join(indicators) + "\n}\n"
 
 

@@ -18,6 +18,7 @@ ALLIANCE_TABLES = ("organisations", "memberships")
 ALL_TABLES = ("sites", "reference_values", "survey_rounds", "indicators", "targets", "metadata",
               "site_month",
               "site_round", "programme_month", "site_buyer_month", "site_round_head_gender",
+              "site_round_design",
               *FACT_TABLES, *ALLIANCE_TABLES)
 
 

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from dashboard import db
+from dashboard.indicators import statistics
 from dashboard.indicators.registry import FAMILIES
 
 SAMPLE_PARAMETERS = {
@@ -64,7 +65,10 @@ def test_indicator_queries_return_the_series_contract(use_db, small_db, name):
     use_db(small_db)
     query = db.load_query(name)
     result = db.run(name, **parameter_sets(query)[0])
-    assert list(result.columns) == ["period", "numerator", "denominator", "value", "n"]
+    series, extra = list(result.columns[:5]), list(result.columns[5:])
+    assert series == ["period", "numerator", "denominator", "value", "n"]
+    # survey queries add their design (dashboard/indicators/statistics.DESIGN_COLUMNS)
+    assert set(extra) <= set(statistics.DESIGN_COLUMNS), extra
     assert len(result) > 0 and result["period"].is_monotonic_increasing
 
 

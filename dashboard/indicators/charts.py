@@ -30,14 +30,17 @@ def value_format(kind: str, unit: str) -> str:
 
 def trend(data: pd.DataFrame, *, title: str | None, y_title: str, kind: str, unit: str,
           labels: dict[str, str], n_label: str,
-          interval_label: str, bands: bool, language: str = "en") -> go.Figure:
+          interval_label: str, bands: bool, language: str = "en",
+          design_labels: dict[str, str] | None = None) -> go.Figure:
     """Actual values against baseline, target path and targets.
 
     ``data`` is ``views.chart_data``, its groups already named for the reader
     (each group is one actual line). ``labels`` names the other series (monthly, baseline,
     target, target_path) and ``interval_label`` the 95% interval.
     Intervals are drawn as a shaded band (``bands``, for monthly values) or as error bars
-    (survey rounds).
+    (survey rounds). A survey value's hover adds its design effect and effective n, named
+    by ``design_labels`` (``deff``, ``n_effective``, and ``within_site`` for a value from a
+    single site, whose interval is the within-site one).
     """
     fmt = value_format(kind, unit)
     figure = go.Figure()
@@ -54,8 +57,9 @@ def trend(data: pd.DataFrame, *, title: str | None, y_title: str, kind: str, uni
             x=rows["period"], y=rows["value"], name=name, mode="lines+markers", legendgroup=name,
             line=dict(color=colour, width=2.5), marker=dict(size=6),
             error_y=_error_bars(rows, colour) if has_interval and not bands else None,
-            customdata=rows[["n", "low", "high"]].to_numpy(),
-            hovertemplate=_hover(fmt, n_label, interval_label if has_interval else None),
+            customdata=_customdata(rows, design_labels),
+            hovertemplate=_hover(fmt, n_label, interval_label if has_interval else None,
+                                 design_labels if _has_design(rows) else None),
             meta={"series": "actual", "group": group}))
     _add_monthly(figure, data, labels["monthly"], fmt, n_label)
     _add_references(figure, data, labels, fmt)
@@ -66,10 +70,26 @@ def trend(data: pd.DataFrame, *, title: str | None, y_title: str, kind: str, uni
     return figure
 
 
-def _hover(fmt: str, n_label: str, interval_label: str | None) -> str:
+def _has_design(rows: pd.DataFrame) -> bool:
+    return "design_effect" in rows and rows["design_effect"].notna().any()
+
+
+def _customdata(rows: pd.DataFrame, design_labels: dict[str, str] | None):
+    columns = rows.reindex(columns=["n", "low", "high", "design_effect", "n_effective"])
+    single = rows.get("sites", pd.Series(index=rows.index, dtype=float)) == 1
+    note = (design_labels or {}).get("within_site", "")
+    columns["note"] = [f"<br>{note}" if one and note else "" for one in single]
+    return columns.to_numpy(dtype=object)
+
+
+def _hover(fmt: str, n_label: str, interval_label: str | None,
+           design_labels: dict[str, str] | None = None) -> str:
     text = f"%{{y:{fmt}}} ({n_label} %{{customdata[0]:,.0f}})"
     if interval_label:
         text += f"<br>{interval_label}: %{{customdata[1]:{fmt}}} – %{{customdata[2]:{fmt}}}"
+    if design_labels:
+        text += (f"<br>{design_labels['deff']} %{{customdata[3]:.2f}}, "
+                 f"{design_labels['n_effective']} %{{customdata[4]:,.0f}}%{{customdata[5]}}")
     return text + "<extra>%{fullData.name}</extra>"
 
 

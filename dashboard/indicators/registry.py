@@ -24,7 +24,11 @@ Fields of an ``[[indicator]]`` entry:
 - ``periodicity``: periodic (a value per reporting window) | cumulative ("to date").
 - ``grain``: month (monitoring, supply, cases; reported over the 12 months to date) | round
   (household survey rounds).
-- ``interval``: wilson (shares of counted units) | poisson (rates of counted events) | none.
+- ``interval``: wilson (shares of counted units) | poisson (rates of counted events) |
+  korn_graubard (household survey shares of counted units) | design_t (household survey
+  means and ratios) | woodruff (household survey medians) | none. The three survey methods
+  are design-based (sites as clusters, provinces as strata, the sampling weights): see
+  dashboard/indicators/intervals.py and queries/indicator_survey_ratio.sql.
 - ``n_unit``: what the sample size n counts (visits, lots, households...), a code translated
   in ``locales/*/indicators.toml``.
 - ``source_table``: the table the numbers come from.
@@ -84,6 +88,10 @@ FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# the queries that read the household survey and give its design (variance, df, sites)
+SURVEY_QUERIES = frozenset({"indicator_survey_ratio", "indicator_median_household_income"})
+
+
 class RegistryError(ValueError):
     """The registry file breaks a rule; the message names entry, field, value and rule."""
 
@@ -125,7 +133,7 @@ class Indicator(BaseModel):
     kind: Kind
     periodicity: Literal["periodic", "cumulative"]
     grain: Literal["month", "round"]
-    interval: Literal["wilson", "poisson", "none"]
+    interval: Literal["wilson", "poisson", "korn_graubard", "design_t", "woodruff", "none"]
     n_unit: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     source_table: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     query: str = Field(pattern=r"^indicator_[a-z0-9_]+$")
@@ -148,6 +156,19 @@ class Indicator(BaseModel):
             raise ValueError("Wilson intervals are for shares only")
         if self.interval == "poisson" and self.kind != "rate_per_1000":
             raise ValueError("Poisson intervals are for rates per 1,000 only")
+        survey = self.query in SURVEY_QUERIES
+        if self.interval in ("korn_graubard", "design_t") and \
+                self.query != "indicator_survey_ratio":
+            raise ValueError(f"{self.interval} intervals need the survey design the query "
+                             "indicator_survey_ratio computes")
+        if self.interval == "korn_graubard" and self.kind != "share":
+            raise ValueError("Korn-Graubard intervals are for shares only")
+        if self.interval == "woodruff" and (self.kind != "median" or not survey):
+            raise ValueError("Woodruff intervals are for survey medians only "
+                             f"({', '.join(sorted(SURVEY_QUERIES))})")
+        if survey and self.interval in ("wilson", "poisson"):
+            raise ValueError("a survey indicator takes a design-based interval "
+                             "(korn_graubard, design_t or woodruff) or none")
         if self.periodicity == "cumulative" and self.kind not in {"count", "amount", "share"}:
             raise ValueError(f"a {self.kind} cannot be cumulated to date")
         if self.targets and self.baseline is None:

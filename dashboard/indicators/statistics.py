@@ -35,6 +35,11 @@ LATEST = frozenset({"stock", "mean", "median"})
 KINDS = ADDITIVE | RATIOS.keys() | LATEST
 WINDOW_MONTHS = 12
 SERIES_COLUMNS = ["period", "numerator", "denominator", "value", "n"]
+# what survey queries add for their design-based intervals (indicator_survey_ratio: variance,
+# df, sites, households, srs_variance; indicator_median_household_income: df, sites, ci_low,
+# ci_high); survey values stand per round, so these pass through unchanged
+DESIGN_COLUMNS = ["variance", "df", "sites", "households", "srs_variance", "ci_low", "ci_high"]
+SURVEY_METHODS = frozenset({"korn_graubard", "design_t", "woodruff"})
 
 # -- combining periods ---------------------------------------------------------------------
 
@@ -116,7 +121,7 @@ def reporting_series(series: pd.DataFrame, kind: str, periodicity: str,
     a window (no lots sold, no incident).
     """
     _check_kind(kind)
-    frame = series[SERIES_COLUMNS].copy()
+    frame = series[SERIES_COLUMNS + [c for c in DESIGN_COLUMNS if c in series]].copy()
     frame["period"] = pd.to_datetime(frame["period"])
     frame = frame.sort_values("period").reset_index(drop=True)
     if frame.empty or kind in LATEST:
@@ -180,12 +185,22 @@ def full_windows(reporting: pd.DataFrame, kind: str, grain: str,
 
 
 def with_interval(reporting: pd.DataFrame, method: str) -> pd.DataFrame:
-    """Add ``low`` and ``high``: the 95% interval of each value (NaN where none applies).
+    """Add ``low`` and ``high``: the 95% interval of each value (NaN where none applies),
+    and ``design_effect``, ``n_effective`` (n / deff) and ``sites`` for survey values.
 
     ``wilson``: value is a share, n the unweighted count behind it. ``poisson``: the
     numerator is a count of events and the denominator their exposure (rates per 1,000).
+    ``korn_graubard`` (survey shares of counted units) and ``design_t`` (survey means and
+    ratios): from the design-based variance and degrees of freedom the query gives.
+    ``woodruff`` (survey medians): the query computes the bounds (``ci_low``, ``ci_high``).
+    A survey value from one site has no between-site variance: its interval is the
+    within-site one (``sites`` = 1 says so).
     """
     frame = reporting.copy()
+    frame["design_effect"], frame["n_effective"] = np.nan, np.nan
+    frame["sites"] = frame["sites"].astype(float) if "sites" in frame else np.nan
+    if method in SURVEY_METHODS:
+        return _survey_interval(frame, method)
     if method == "wilson":
         valid = frame["value"].notna()
         low, high = intervals.wilson(frame["value"].where(valid, 0), frame["n"])
@@ -197,6 +212,29 @@ def with_interval(reporting: pd.DataFrame, method: str) -> pd.DataFrame:
         frame["low"], frame["high"] = np.nan, np.nan
     else:
         raise ValueError(f"Unknown interval method '{method}' (wilson, poisson or none)")
+    return frame
+
+
+def _survey_interval(frame: pd.DataFrame, method: str) -> pd.DataFrame:
+    missing = [c for c in ("df", "sites") if c not in frame]
+    if missing:
+        raise ValueError(f"A {method} interval needs the query's design columns; missing "
+                         f"{', '.join(missing)}")
+    if method == "woodruff":
+        frame["low"], frame["high"] = frame["ci_low"], frame["ci_high"]
+        return frame
+    value, variance = frame["value"].astype(float), frame["variance"].astype(float)
+    if method == "korn_graubard":
+        low, high = intervals.korn_graubard(value.clip(0, 1), variance, frame["n"],
+                                            frame["df"].astype(float))
+    else:
+        low, high = intervals.design_t(value, variance, frame["df"].astype(float))
+    frame["low"], frame["high"] = low, high
+    deff = intervals.design_effect(method, value, variance, frame["n"],
+                                   frame["srs_variance"].astype(float))
+    frame["design_effect"] = deff
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["n_effective"] = np.where(deff > 0, frame["n"] / deff, np.nan)
     return frame
 
 

@@ -91,12 +91,29 @@ def status_lines(spec: Spec, headline: Headline, language: str) -> list[str]:
     if headline.low is not None and headline.high is not None:
         lines.append(t(language, "trends.interval_line", low=value(headline.low, spec, language),
                        high=value(headline.high, spec, language)))
+        if spec.interval in statistics.SURVEY_METHODS:
+            lines.append(t(language, f"trends.method.{spec.interval}"))
     lines.append(t(language, "trends.n_line", n=i18n.number(headline.n, language),
                    n_unit=t(language, f"indicators.n_unit.{spec.n_unit}")))
+    lines += design_lines(spec, headline, language)
     raw_line = _raw_line(spec, headline, language)
     if raw_line:
         lines.append(raw_line)
     return lines + _baseline_lines(spec, headline, language)
+
+
+def design_lines(spec: Spec, headline: Headline, language: str) -> list[str]:
+    """A survey value's design effect and effective n, and the within-site fallback."""
+    if spec.interval not in statistics.SURVEY_METHODS:
+        return []
+    lines = []
+    if headline.deff is not None and headline.n_effective is not None:
+        lines.append(t(language, "trends.design_line",
+                       deff=i18n.number(headline.deff, language, 2),
+                       n_effective=i18n.number(headline.n_effective, language)))
+    if headline.sites == 1:
+        lines.append(t(language, "trends.within_site"))
+    return lines
 
 
 def _raw_line(spec: Spec, headline: Headline, language: str) -> str | None:

@@ -31,7 +31,7 @@ SCOPES = ("programme", "comparison", "all")
 SPLIT_DIMENSIONS = ("programme_status", "province", "site", "sex", "age_band", "head_gender")
 MAX_SITES = 8  # lines on one chart (the palette has eight colours)
 CHART_COLUMNS = ["series", "group", "period", "value", "low", "high", "numerator",
-                 "denominator", "n"]
+                 "denominator", "n", "design_effect", "n_effective", "sites"]
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,9 @@ class Headline:
     assessment: statistics.Assessment | None
     target: Point | None          # the next target due
     progress: float | None        # (value - baseline) / (target - baseline)
+    deff: float | None = None     # survey values: design effect, effective n, sites behind
+    n_effective: float | None = None
+    sites: int | None = None
 
 
 def headline(frame: pd.DataFrame, spec: Spec, end: dt.date) -> Headline:
@@ -201,6 +204,8 @@ def headline(frame: pd.DataFrame, spec: Spec, end: dt.date) -> Headline:
                                      spec.direction, day),
         target=target,
         progress=statistics.progress(value, base, target.value if target else None),
+        deff=_number(row.get("design_effect")), n_effective=_number(row.get("n_effective")),
+        sites=None if _number(row.get("sites")) is None else int(row["sites"]),
     )
 
 
@@ -226,7 +231,8 @@ def chart_data(groups: dict[str, pd.DataFrame], spec: Spec, start: dt.date, end:
         parts.append(frame.assign(series="actual", group=group))
     if monthly is not None and not monthly.empty:
         parts.append(monthly.assign(series="monthly", group=next(iter(groups), "all"),
-                                    low=np.nan, high=np.nan))
+                                    low=np.nan, high=np.nan, design_effect=np.nan,
+                                    n_effective=np.nan, sites=np.nan))
     parts += _reference_rows(spec, start, end)
     parts = [p for p in parts if not p.empty]
     if not parts:

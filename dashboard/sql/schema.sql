@@ -114,6 +114,9 @@ CREATE TABLE household_survey (
     children_hazardous    INTEGER CHECK (children_hazardous BETWEEN 0 AND children_5_17)
                           CHECK (children_hazardous IS NULL OR children_5_17 IS NOT NULL),
     sampling_weight       DOUBLE NOT NULL CHECK (sampling_weight > 0),
+    -- households living at the site when the round's sample was drawn (the sampling frame),
+    -- where known: the finite-population correction of a site's within-site variance
+    site_households       INTEGER CHECK (site_households >= 1),
     CHECK (income_women_usd <= income_mining_usd + income_non_mining_usd)
 );
 
@@ -260,7 +263,8 @@ CREATE TABLE indicators (
                                                      'rate_per_1000', 'mean', 'median')),
     periodicity     VARCHAR NOT NULL CHECK (periodicity IN ('periodic', 'cumulative')),
     grain           VARCHAR NOT NULL CHECK (grain IN ('month', 'round')),
-    interval_method VARCHAR NOT NULL CHECK (interval_method IN ('wilson', 'poisson', 'none')),
+    interval_method VARCHAR NOT NULL CHECK (interval_method IN ('wilson', 'poisson', 'none',
+                                        'korn_graubard', 'design_t', 'woodruff')),
     n_unit          VARCHAR NOT NULL,  -- what the sample size n counts
     source_table    VARCHAR NOT NULL,
     query           VARCHAR NOT NULL,
@@ -364,3 +368,25 @@ CREATE MACRO chosen_sites(province_filter, site_filter, status_filter) AS TABLE
     WHERE (province_filter IS NULL OR province = province_filter)
       AND (site_filter IS NULL OR site_id = site_filter)
       AND (status_filter IS NULL OR programme_status = status_filter);
+
+-- The 97.5th percentile of Student's t with df degrees of freedom (the factor of a two-sided
+-- 95% interval), for queries that compute an interval in SQL (the survey median's): exact
+-- values (to 1e-10) up to 30 degrees of freedom, above that the Cornish-Fisher expansion in
+-- 1/df to its fourth term (Abramowitz and Stegun 1964, 26.7.5), within 4e-8 of the exact
+-- value; NULL below 1. tests/test_survey_design.py checks it against scipy.
+CREATE MACRO t975(df) AS
+    CASE WHEN df IS NULL OR df < 1 THEN NULL
+         WHEN df <= 30 THEN [12.7062047362, 4.3026527297, 3.1824463053, 2.7764451052,
+                             2.5705818356, 2.4469118511, 2.3646242516, 2.3060041352,
+                             2.2621571628, 2.2281388520, 2.2009851601, 2.1788128297,
+                             2.1603686565, 2.1447866879, 2.1314495456, 2.1199052992,
+                             2.1098155778, 2.1009220402, 2.0930240544, 2.0859634473,
+                             2.0796138447, 2.0738730679, 2.0686576104, 2.0638985616,
+                             2.0595385528, 2.0555294386, 2.0518305165, 2.0484071418,
+                             2.0452296421, 2.0422724563][floor(df)::INTEGER]::DOUBLE
+         -- z + g1/df + g2/df^2 + g3/df^3 + g4/df^4, z the normal 97.5th percentile and
+         -- g1 = (z^3 + z)/4, g2 = (5z^5 + 16z^3 + 3z)/96, g3 = (3z^7 + 19z^5 + 17z^3 - 15z)/384,
+         -- g4 = (79z^9 + 776z^7 + 1482z^5 - 1920z^3 - 945z)/92160
+         ELSE 1.959963984540054::DOUBLE + 2.372271230298562 / df + 2.8224986157396112 / df ^ 2
+              + 2.555849679507722 / df ^ 3 + 1.5895340533938225 / df ^ 4
+    END;

@@ -55,5 +55,6 @@ SELECT
     rbinom($seed, 'school', a, k, n_children, school) AS children_in_school,
     n_mining AS children_in_mining,
     rbinom($seed, 'hazard', a, k, n_mining, 0.75) AS children_hazardous,
-    round(weight, 3) AS sampling_weight
+    round(weight, 3) AS sampling_weight,
+    greatest(n_households, round(weight * n_households))::INTEGER AS site_households
 FROM mining
