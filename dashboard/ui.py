@@ -302,9 +302,11 @@ def _or_stop(name: str, read: Callable):
 
 COMPUTED: dict[str, Callable] = {
     # ``rules``: the rules file's identity, so an edited file is read afresh
-    "screening": lambda load, shared, as_of, rules: watchlist.screen(load, as_of),
+    "evaluation": lambda load, shared, day, rules: watchlist.evaluation(load, day),
+    "screening": lambda load, shared, as_of, rules, trend: watchlist.screen(
+        load, as_of, trend=trend, evaluated=lambda day: shared("evaluation", day, rules)),
     "watchlist": lambda load, shared, as_of, rules, language: watchlist.ranked(
-        shared("screening", as_of, rules), language, reasons=False),
+        shared("screening", as_of, rules, True), language, reasons=False),
     "series": lambda load, shared, spec, filters, start, scope, group: views.load_series(
         load, spec, dict(filters), start, scope, dict(group) or None),
 }
@@ -326,9 +328,10 @@ def computed(name: str, *args):
     return _or_stop(name, lambda: _computed(db.identity(), viewer().role, name, args))
 
 
-def screening(as_of: dt.date) -> watchlist.Screening:
-    """The problem-site screening on ``as_of`` (and ``trend_days`` earlier)."""
-    return computed("screening", as_of, _rules_identity())
+def screening(as_of: dt.date, trend: bool = True) -> watchlist.Screening:
+    """The problem-site screening on ``as_of`` and, with ``trend``, ``trend_days`` earlier
+    (without, ``before`` is None: enough for today's flags and their count)."""
+    return computed("screening", as_of, _rules_identity(), trend)
 
 
 def watchlist_table(as_of: dt.date, language: str) -> pd.DataFrame:
@@ -363,8 +366,8 @@ def warm_up() -> None:
     queries, the Overview's and Trends' headline series, the screening, the map's sites), once
     per process, role and database file: on the first run after a start, and again when a new
     file has been swapped in (the old file's results are then dropped)."""
-    if not st.runtime.exists():  # a bare run or AppTest: no server to warm
-        return
+    if not st.runtime.exists() or streamlit_config.get_option("global.appTest"):
+        return  # a bare run or AppTest: no server to warm
     try:
         identity = db.identity()
     except db.DatabaseUnavailable:
@@ -405,7 +408,8 @@ def _warm(identity: tuple, role: str) -> None:
         for row in registry[registry["headline"]].itertuples():  # Overview, Trends
             series(views.spec_from_row(row), shown.params(), start, views.status_scope(None))
         rules = _rules_identity()
-        for language in i18n.LANGUAGES:  # Problem sites (the screening: Overview too)
+        _computed(identity, role, "screening", (as_of, rules, False))  # Overview's flag count
+        for language in i18n.LANGUAGES:  # Problem sites
             _computed(identity, role, "watchlist", (as_of, rules, language))
         load("map_sites", **shown.params())  # Sites map
         if "boundaries" in set(load("map_layers")["kind"]):

@@ -95,7 +95,8 @@ def key_indicator(row, spec: views.Spec, frame, result: views.Headline) -> None:
 def problem_sites() -> None:
     """How many sites the watchlist flags, with a link to it."""
     try:
-        flags = watchlist.counts(ui.screening(end), filters.province, filters.site_id)
+        flags = watchlist.counts(ui.screening(end, trend=False), filters.province,
+                                 filters.site_id)
     except ScreeningConfigError as error:
         st.warning(ui.t("screening.config_error", detail=markdown.escape(error)),
                    icon=":material/error:")

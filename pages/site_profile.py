@@ -67,8 +67,8 @@ def flags(site) -> None:
     """The site's open flags on the problem-site watchlist, most severe first, with reasons."""
     st.subheader(t("site_profile.flags_title"))
     try:
-        rows = watchlist.site_flags(ui.screening(min(filters.end, ui.as_of())), site.site_id,
-                                    language)
+        rows = watchlist.site_flags(ui.screening(min(filters.end, ui.as_of()), trend=False),
+                                    site.site_id, language)
     except ScreeningConfigError as error:
         st.warning(t("screening.config_error", detail=markdown.escape(error)),
                    icon=":material/error:")

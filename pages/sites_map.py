@@ -8,7 +8,7 @@ import pathlib
 
 import streamlit as st
 
-from dashboard import i18n, markdown, ui
+from dashboard import frames, i18n, markdown, ui
 from dashboard.sites import maps, profile
 
 DENSITY_FROM = 1_000  # sites: above this, the map opens in density mode
@@ -125,7 +125,8 @@ def sites_table(measure_key: str) -> None:
             maps.measure_name(measure_key, language, short=True),
             help=maps.measure_name(measure_key, language),
             format="percent" if measure.unit == "share" else "localized")
-    st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
+    st.dataframe(frames.compact(table), hide_index=True, on_select="rerun",
+                 selection_mode="single-row",
                  key=TABLE_KEY, column_config=column_config)
     st.caption(ui.t("sites_map.table_hint"))
 

@@ -3,7 +3,7 @@ Cobalt Credits raised and where they went."""
 
 import streamlit as st
 
-from dashboard import charts, i18n, links, ui
+from dashboard import charts, frames, i18n, links, ui
 from dashboard.indicators import charts as objective_charts
 from dashboard.indicators import supply, views
 
@@ -136,7 +136,7 @@ if ui.may_load("supply_by_site"):
     table = relabel(table, "programme_status",
                     {s: ui.t(f"indicators.scope.{s}") for s in ("programme", "comparison")})
     columns = st.column_config
-    st.dataframe(table, hide_index=True, key="supply_sites", column_config={
+    st.dataframe(frames.compact(table), hide_index=True, key="supply_sites", column_config={
         "name": columns.TextColumn(ui.t("supply.col_name")),
         "province": columns.TextColumn(ui.t("supply.col_province")),
         "programme_status": columns.TextColumn(ui.t("supply.col_status")),

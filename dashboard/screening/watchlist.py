@@ -113,16 +113,31 @@ def _measure_findings(assessment: statistics.Assessment, window_months: int) -> 
     return pd.DataFrame(rows, columns=["site_id", "since", "evidence"])
 
 
-def screen(load: Callable[..., pd.DataFrame], as_of: dt.date,
-           config: Config | None = None) -> Screening:
-    """Evaluate on ``as_of`` and ``trend_days`` earlier, reading data through ``load``."""
+def evaluation(load: Callable[..., pd.DataFrame], as_of: dt.date,
+               config: Config | None = None) -> tuple[pd.DataFrame, Evaluation, bool]:
+    """The sites, the evaluation on ``as_of``, and whether there were visits to evaluate."""
     config = config or load_config()
-    earlier = as_of - dt.timedelta(days=config.settings.trend_days)
-    lookback = config.lookback_days()
-    now_data = load_data(load, as_of, lookback)
-    before_data = load_data(load, earlier, lookback)
-    before = evaluate(before_data, earlier, config) if len(before_data.visits) else None
-    return Screening(config, now_data.sites, evaluate(now_data, as_of, config), before)
+    data = load_data(load, as_of, config.lookback_days())
+    return data.sites, evaluate(data, as_of, config), bool(len(data.visits))
+
+
+def screen(load: Callable[..., pd.DataFrame], as_of: dt.date, config: Config | None = None,
+           trend: bool = True,
+           evaluated: Callable[[dt.date], tuple] | None = None) -> Screening:
+    """Evaluate on ``as_of`` and ``trend_days`` earlier, reading data through ``load``.
+
+    Without ``trend`` the earlier day is not evaluated (``before`` is None: a flag count
+    needs only today's). ``evaluated(day)`` gives ``evaluation`` of a day (a cache of them);
+    by default each is computed here.
+    """
+    config = config or load_config()
+    evaluated = evaluated or (lambda day: evaluation(load, day, config))
+    sites, now, _ = evaluated(as_of)
+    before = None
+    if trend:
+        _, earlier, visited = evaluated(as_of - dt.timedelta(days=config.settings.trend_days))
+        before = earlier if visited else None
+    return Screening(config, sites, now, before)
 
 
 # -- the ranked list ------------------------------------------------------------------------

@@ -42,36 +42,52 @@ def _collection(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def countries_layer() -> pdk.Layer:
-    """The DRC (lightly tinted) and its neighbours' outlines."""
+# the layers' data, parsed and styled once per process: shared, never changed in place
+@functools.cache
+def _countries_data() -> dict:
     collection = json.loads(countries())
     for feature in collection["features"]:
         home = feature["properties"]["iso_a3"] == "COD"
         feature["properties"]["fill"] = [238, 232, 213, 110] if home else [0, 0, 0, 0]
         feature["properties"]["line"] = [90, 90, 90, 255] if home else [150, 150, 150, 255]
         feature["properties"]["width"] = 2 if home else 1
+    return collection
+
+
+def countries_layer() -> pdk.Layer:
+    """The DRC (lightly tinted) and its neighbours' outlines."""
     return pdk.Layer(
-        "GeoJsonLayer", data=collection, id="base", stroked=True, filled=True,
+        "GeoJsonLayer", data=_countries_data(), id="base", stroked=True, filled=True,
         get_fill_color="properties.fill", get_line_color="properties.line",
         get_line_width="properties.width", line_width_units=PIXELS, pickable=False)
 
 
-def province_lines_layer() -> pdk.Layer:
-    """Lines between provinces: exact ones darker, approximate ones lighter and thinner."""
+@functools.cache
+def _province_lines_data() -> dict:
     collection = json.loads(_collection(PROVINCE_LINES_FILE))
     for feature in collection["features"]:
         exact = feature["properties"]["exact"]
         feature["properties"] = {"line": EXACT_LINE if exact else APPROXIMATE_LINE,
                                  "width": 1.2 if exact else 0.8}
+    return collection
+
+
+@functools.cache
+def _rivers_data() -> dict:
+    return json.loads(_collection(RIVERS_FILE))
+
+
+def province_lines_layer() -> pdk.Layer:
+    """Lines between provinces: exact ones darker, approximate ones lighter and thinner."""
     return pdk.Layer(
-        "GeoJsonLayer", data=collection, id="provinces", stroked=True, filled=False,
+        "GeoJsonLayer", data=_province_lines_data(), id="provinces", stroked=True, filled=False,
         get_line_color="properties.line", get_line_width="properties.width",
         line_width_units=PIXELS, pickable=False)
 
 
 def rivers_layer() -> pdk.Layer:
     return pdk.Layer(
-        "GeoJsonLayer", data=json.loads(_collection(RIVERS_FILE)), id="rivers", stroked=True,
+        "GeoJsonLayer", data=_rivers_data(), id="rivers", stroked=True,
         filled=False, get_line_color=RIVER, get_line_width=1, line_width_units=PIXELS,
         pickable=False)
 
