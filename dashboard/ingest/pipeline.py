@@ -281,16 +281,19 @@ class _Run:
                     SELECT {parsing.literal(kind)}, _row, _sheet, 'lat',
                            lat__raw || ', ' || lon__raw, 'outside_drc', NULL, 'error'
                     FROM {typed} WHERE _row IN (SELECT unnest($rows))""", {"rows": outside})
-        self.con.execute(f"""CREATE TABLE accepted_{kind} AS SELECT * FROM {typed}
-            WHERE (_row, coalesce(_sheet, '')) NOT IN (
-                SELECT (_row, coalesce(_sheet, '')) FROM failures
-                WHERE kind = {parsing.literal(kind)} AND severity = 'error'
-                      AND _row IS NOT NULL)""")
+        # a view, not a copy: the rows without errors are read twice (duplicates, final)
+        self.con.execute(f"""CREATE VIEW accepted_{kind} AS SELECT t.* FROM {typed} AS t
+            ANTI JOIN (SELECT DISTINCT _row, coalesce(_sheet, '') AS sheet FROM failures
+                       WHERE kind = {parsing.literal(kind)} AND severity = 'error'
+                             AND _row IS NOT NULL) AS f
+            ON t._row = f._row AND coalesce(t._sheet, '') = f.sheet""")
+        # one window over the key finds the duplicates and the rows kept (the last of each)
+        self.con.execute(f"CREATE TABLE ranked_{kind} AS "
+                         f"{checks.ranked(definition, f'accepted_{kind}')}")
         report.add_failures(self.con, kind, [checks.duplicate_check(definition,
-                                                                    f"accepted_{kind}")])
-        keys = ", ".join(parsing.ident(k) for k in definition.key)
-        self.con.execute(f"""CREATE TABLE final_{kind} AS SELECT * FROM accepted_{kind}
-            QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY _row DESC) = 1""")
+                                                                    f"ranked_{kind}")])
+        self.con.execute(f"""CREATE VIEW final_{kind} AS SELECT * EXCLUDE (_next_row)
+            FROM ranked_{kind} WHERE _next_row IS NULL""")
         counts = self.counts[kind]
         counts.rows_rejected = self.con.execute("""SELECT count(DISTINCT _row) FROM failures
             WHERE kind = $kind AND severity = 'error' AND _row IS NOT NULL""",
@@ -298,7 +301,7 @@ class _Run:
         counts.rows_accepted = self.con.execute(
             f"SELECT count(*) FROM final_{kind}").fetchall()[0][0]
         counts.duplicates = self.con.execute(
-            f"SELECT count(*) FROM accepted_{kind}").fetchall()[0][0] - counts.rows_accepted
+            f"SELECT count(*) FROM ranked_{kind}").fetchall()[0][0] - counts.rows_accepted
         report.show_headers(self.con, kind, self._shown.get(kind, {}))
 
     def _parents(self, reference: str) -> list[str]:
