@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from dashboard import build, db
-from dashboard.ingest import definitions, ipis, kobo, kobo_form, pipeline, report, templates
+from dashboard.ingest import definitions, ipis, kobo, kobo_form, pipeline, report
 from dashboard.ingest.layers import COLUMNS, KINDS, LayerError
 from dashboard.ingest.sources import SourceError, read_mapping
 from dashboard.ingest.store import import_layer
@@ -111,6 +111,8 @@ def _file_commands(commands) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "template":
+        from dashboard.ingest import templates  # openpyxl: only to write a template
+
         templates.write_template(args.kind, args.out, args.lang)
         print(f"Template written: {args.out}")
         return 0

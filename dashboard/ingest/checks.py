@@ -125,18 +125,23 @@ def existing_key_check(definition: Definition, table: str) -> str:
                    f"EXISTS (SELECT 1 FROM live.{ident(definition.table)} AS l WHERE {keys})")
 
 
-def duplicate_check(definition: Definition, accepted: str) -> str:
-    """Rows superseded by a later accepted row with the same key (the later one is kept)."""
-    keys = ", ".join(ident(k) for k in definition.key)
+def duplicate_check(definition: Definition, ranked: str) -> str:
+    """Rows superseded by a later accepted row with the same key (the later one is kept):
+    ``ranked`` has each accepted row's ``_next_row``, the next row with its key."""
     first = definition.key[0]
     return f"""
         SELECT _row, _sheet, {literal(first)} AS col,
                concat_ws(' | ', {', '.join(ident(k + '__raw') for k in definition.key)})
                    AS value,
-               'duplicate_key' AS rule, next_row::VARCHAR AS param, 'warning' AS severity
-        FROM (SELECT *, lead(_row) OVER (PARTITION BY {keys} ORDER BY _row) AS next_row
-              FROM {accepted})
-        WHERE next_row IS NOT NULL"""
+               'duplicate_key' AS rule, _next_row::VARCHAR AS param, 'warning' AS severity
+        FROM {ranked} WHERE _next_row IS NOT NULL"""
+
+
+def ranked(definition: Definition, accepted: str) -> str:
+    """The accepted rows, each with the next row that has its key (NULL for the last)."""
+    keys = ", ".join(ident(k) for k in definition.key)
+    return (f"SELECT *, lead(_row) OVER (PARTITION BY {keys} ORDER BY _row) AS _next_row "
+            f"FROM {accepted}")
 
 
 @functools.cache

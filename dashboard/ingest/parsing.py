@@ -23,6 +23,8 @@ from __future__ import annotations
 from dashboard.ingest.definitions import SQL_TYPES, Column, Definition, normalised
 
 EARLIEST_DATE = "1990-01-01"
+SPACES = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"  # what cell() trims
+EDGE_SPACE = r"^[\s\x{a0}]|[\s\x{a0}]$"
 # Each macro takes text already trimmed by cell(); typed_select computes each step once per
 # column in its own layer (a macro argument repeated in a macro body is repeated in the plan).
 MACROS = r"""
@@ -117,11 +119,19 @@ def typed_select(definition: Definition, provided: set[str], decimal_comma: bool
     """SELECT _row, _sheet, then per column its typed value and its trimmed text
     (``<column>__raw``), in layers so each step is computed once."""
     comma = "true" if decimal_comma else "false"
-    cleaned, compact, typed = ["_row", "_sheet"], ["*"], ["_row", "_sheet"]
+    trimmed, cleaned, compact, typed = ["_row", "_sheet"], ["_row", "_sheet"], ["*"], \
+        ["_row", "_sheet"]
     for column in definition.columns:
         name, raw = column.name, ident(column.name + "__raw")
-        source_cell = f"cell({ident(name)})" if name in provided else "NULL::VARCHAR"
-        cleaned.append(f"{source_cell} AS {raw}")
+        if name in provided:
+            # trim only the cells that need it (most do not: trimming every cell with a set
+            # of characters was most of the typing's time), then blank and NA-like -> NULL
+            trimmed.append(f"""CASE WHEN regexp_matches({ident(name)}, '{EDGE_SPACE}')
+                THEN trim({ident(name)}, {SPACES}) ELSE {ident(name)} END AS {raw}""")
+            cleaned.append(f"""CASE WHEN length({raw}) <= 4 AND upper({raw}) IN
+                ('', 'NA', 'N/A', '#N/A', 'NULL') THEN NULL ELSE {raw} END AS {raw}""")
+        else:
+            cleaned.append(f"NULL::VARCHAR AS {raw}")
         number = ident(name + "__number")
         if column.type in NUMERIC:
             text = f"regexp_replace({raw}, '[\\s\\x{{a0}}\\x{{202f}}]', '', 'g')"
@@ -141,4 +151,4 @@ def typed_select(definition: Definition, provided: set[str], decimal_comma: bool
         typed.append(f"({value})::{sql_type} AS {ident(name)}")
         typed.append(raw)
     return (f"SELECT {', '.join(typed)} FROM (SELECT {', '.join(compact)} FROM "
-            f"(SELECT {', '.join(cleaned)} FROM {source}))")
+            f"(SELECT {', '.join(cleaned)} FROM (SELECT {', '.join(trimmed)} FROM {source})))")

@@ -18,7 +18,8 @@ on this core): a reader turns a file into one ``sources.Source`` per import kind
   the reader already reported).
 
 ``import_sources(target, sources, file, options)`` then does the rest, the same for every
-reader: stage the chunks in a scratch DuckDB file (bounded memory), type the cells in SQL
+reader: stage the chunks in a scratch DuckDB database (in memory, spilling to disk beyond
+MEMORY_LIMIT, so memory stays bounded), type the cells in SQL
 (parsing.py), run every check into one failure table (checks.py), keep the last of rows
 sharing a key, work out what would change (load.py), and unless the run is a dry run, refused
 (strict mode and any error) or changes nothing, apply it to a copy of the database that is
@@ -153,7 +154,7 @@ class _Run:
 
     # -- the run ---------------------------------------------------------------------------
     def execute(self, read) -> Outcome:
-        self.con = _open_scratch(self.scratch, self.target)
+        self.con = _open_scratch(self.workdir / "spill", self.target)
         try:
             sources = read()
             self.kinds = [s.kind for s in sources]
@@ -184,14 +185,14 @@ class _Run:
             return self._finish("dry_run")
         if not any(c.changes for c in self.counts.values()):
             return self._finish("unchanged")
-        self.con.close()
-        self.con = None
+        with self._timed("stage plan"):
+            _write_plans(self.con, self.scratch, self.kinds_in_order)
+        self.con.execute("DETACH live")  # the load renames a new copy over it
         outcome = self._outcome("loaded")
         report_path = report.report_path(self.target, self.file, self.kinds, self.options)
         with self._timed("load"):
             load.apply(self.target, self.scratch, [get(k) for k in self.kinds_in_order],
                        token, outcome, report_path, self.options)
-        self.con = duckdb.connect(str(self.scratch), read_only=True)
         return self._finish("loaded", report_path=report_path)
 
     @contextlib.contextmanager
@@ -286,16 +287,21 @@ class _Run:
                     SELECT {parsing.literal(kind)}, _row, _sheet, 'lat',
                            lat__raw || ', ' || lon__raw, 'outside_drc', NULL, 'error'
                     FROM {typed} WHERE _row IN (SELECT unnest($rows))""", {"rows": outside})
-        self.con.execute(f"""CREATE TABLE accepted_{kind} AS SELECT * FROM {typed}
-            WHERE (_row, coalesce(_sheet, '')) NOT IN (
-                SELECT (_row, coalesce(_sheet, '')) FROM failures
-                WHERE kind = {parsing.literal(kind)} AND severity = 'error'
-                      AND _row IS NOT NULL)""")
+        # a view, not a copy: the rows without errors are read twice (duplicates, final)
+        self.con.execute(f"""CREATE VIEW accepted_{kind} AS SELECT t.* FROM {typed} AS t
+            ANTI JOIN (SELECT DISTINCT _row, coalesce(_sheet, '') AS sheet FROM failures
+                       WHERE kind = {parsing.literal(kind)} AND severity = 'error'
+                             AND _row IS NOT NULL) AS f
+            ON t._row = f._row AND coalesce(t._sheet, '') = f.sheet""")
+        # one window over the key finds the duplicates and the rows kept (the last of each)
+        self.con.execute(f"CREATE TABLE ranked_{kind} AS "
+                         f"{checks.ranked(definition, f'accepted_{kind}')}")
         report.add_failures(self.con, kind, [checks.duplicate_check(definition,
-                                                                    f"accepted_{kind}")])
-        keys = ", ".join(parsing.ident(k) for k in definition.key)
-        self.con.execute(f"""CREATE TABLE final_{kind} AS SELECT * FROM accepted_{kind}
-            QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY _row DESC) = 1""")
+                                                                    f"ranked_{kind}")])
+        # sites are few and their provinces are filled in place: a table; the rest a view
+        final = "TABLE" if definition.table == "sites" else "VIEW"
+        self.con.execute(f"""CREATE {final} final_{kind} AS SELECT * EXCLUDE (_next_row)
+            FROM ranked_{kind} WHERE _next_row IS NULL""")
         if definition.table == "sites":
             self._fill_provinces(kind)
         counts = self.counts[kind]
@@ -305,7 +311,7 @@ class _Run:
         counts.rows_accepted = self.con.execute(
             f"SELECT count(*) FROM final_{kind}").fetchall()[0][0]
         counts.duplicates = self.con.execute(
-            f"SELECT count(*) FROM accepted_{kind}").fetchall()[0][0] - counts.rows_accepted
+            f"SELECT count(*) FROM ranked_{kind}").fetchall()[0][0] - counts.rows_accepted
         report.show_headers(self.con, kind, self._shown.get(kind, {}))
 
     def _fill_provinces(self, kind: str) -> None:
@@ -388,11 +394,15 @@ class _Run:
             self.con.close()
 
 
-def _open_scratch(path: Path, target: Path) -> duckdb.DuckDBPyConnection:
+def _open_scratch(spill: Path, target: Path) -> duckdb.DuckDBPyConnection:
+    """The run's scratch database: in memory, spilling to ``spill`` beyond MEMORY_LIMIT (so
+    memory stays bounded, and the staged tables are not written to a file: that was a third
+    of the reading and checking time)."""
     if not target.is_file():
         raise build.IncompatibleDatabase(f"No database at {target}: build one first "
                                          "(`python -m dashboard.ingest init --db PATH`).")
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(":memory:")
+    con.execute("SET temp_directory = $spill", {"spill": str(spill)})
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
@@ -413,6 +423,16 @@ def _open_scratch(path: Path, target: Path) -> duckdb.DuckDBPyConnection:
             "Rebuild it, then import again.")
     report.create_failures(con)
     return con
+
+
+def _write_plans(con, scratch: Path, kinds: list[str]) -> None:
+    """The rows to write, into the scratch file that the load attaches (``load.apply``)."""
+    con.execute("ATTACH $path AS stage_file", {"path": str(scratch)})
+    try:
+        for kind in kinds:
+            con.execute(f"CREATE TABLE stage_file.plan_{kind} AS SELECT * FROM plan_{kind}")
+    finally:
+        con.execute("DETACH stage_file")
 
 
 def _in_load_order(sources: list[Source]) -> list[Source]:
