@@ -20,6 +20,7 @@ from streamlit import config as streamlit_config
 
 from dashboard import access, charts, data, db, i18n, markdown, privacy
 from dashboard.filters import Filters, month_end, month_range, parse_month, unknown_in_link
+from dashboard.quality import provenance
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES_DIR = ROOT / "pages"
@@ -50,7 +51,14 @@ PAGES = (
     PageSpec("methods.py", "methods", ":material/menu_book:"),
     PageSpec("data_management.py", "data_management", ":material/database:",
              roles=frozenset({"admin"})),
+    PageSpec("data_quality.py", "data_quality", ":material/fact_check:",
+             roles=frozenset({"programme", "admin"})),
 )
+
+
+def page_roles(key: str) -> frozenset[str]:
+    """The roles that may open the page ``key`` (a page checks it again itself)."""
+    return next(spec.roles for spec in PAGES if spec.key == key)
 
 
 # -- language -------------------------------------------------------------------------------
@@ -245,6 +253,14 @@ def read_metadata() -> dict[str, str]:
     metadata = dict(load("database_metadata").itertuples(index=False))
     st.session_state["_metadata"] = metadata
     return metadata
+
+
+def source_footer() -> None:
+    """Where the page's data come from (demo, or which files were imported, when): the
+    entrypoint calls it after every page, so no page can forget it."""
+    sources = load("data_sources")
+    st.divider()
+    st.caption(provenance.footer(metadata(), sources, language()))
 
 
 def synthetic_banner() -> None:
