@@ -106,7 +106,7 @@ def test_only_the_programme_and_admin_roles_reach_the_page(use_db, small_db, mon
 
 # -- the footer of every page ---------------------------------------------------------------
 
-@pytest.mark.parametrize("page", [*PAGES, "data_quality", "data_management"])
+@pytest.mark.parametrize("page", [*PAGES, "data_management"])
 def test_every_page_says_where_its_data_come_from(use_db, small_db, monkeypatch, page):
     use_db(small_db)
     monkeypatch.setenv("FCA_ROLE", "admin")
