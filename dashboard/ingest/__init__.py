@@ -9,7 +9,8 @@ column, value and rule, and the database is left exactly as it was.
   definition per table), sources.py (CSV and XLSX readers), parsing.py and checks.py (typing
   and checks in DuckDB SQL), load.py (what changes, and the change), report.py (report,
   journal), templates.py (XLSX templates), pipeline.py (the run; its docstring is the
-  interface for other readers, such as Kobo/ODK or IPIS).
+  interface for other readers, such as Kobo/ODK or IPIS), upload.py (a file uploaded on the
+  Data management page: saved in the data folder's uploads/, checked, imported).
 - ``layer``: a GIS layer of mining permits or administrative boundaries (layers.py, joins.py,
   store.py).
 """
