@@ -23,7 +23,8 @@ from streamlit import config as streamlit_config
 from dashboard import access, charts, data, db, i18n, links, markdown, privacy
 from dashboard.filters import Filters, month_end, month_range, parse_month, unknown_in_link
 from dashboard.indicators import views
-from dashboard.privacy import pages as page_roles
+from dashboard.privacy import pages as page_access
+from dashboard.quality import provenance
 from dashboard.screening import config as screening_config
 from dashboard.screening import watchlist
 
@@ -39,7 +40,6 @@ class PageSpec:
     file: str
     key: str
     icon: str
-    roles: frozenset[str] = frozenset(privacy.ROLES)
     default: bool = False
     hidden: bool = False  # served, but not listed in the navigation (opened by links)
 
@@ -54,9 +54,14 @@ PAGES = (
     PageSpec("funding.py", "funding", ":material/volunteer_activism:"),
     PageSpec("scenarios.py", "scenarios", ":material/tune:"),
     PageSpec("methods.py", "methods", ":material/menu_book:"),
-    PageSpec("data_management.py", "data_management", ":material/database:",
-             roles=frozenset({"admin"})),
+    PageSpec("data_management.py", "data_management", ":material/database:"),
+    PageSpec("data_quality.py", "data_quality", ":material/fact_check:"),
 )
+
+
+def page_roles(key: str) -> frozenset[str]:
+    """The roles that may open the page ``key`` (a page checks it again itself)."""
+    return page_access.PAGE_ROLES.get(key, page_access.TEAM)
 
 
 # -- language -------------------------------------------------------------------------------
@@ -246,7 +251,7 @@ def navigation() -> st.navigation:
         st.Page(PAGES_DIR / spec.file, title=t(f"pages.{spec.key}"), icon=spec.icon,
                 url_path=spec.key, default=spec.default,
                 visibility="hidden" if spec.hidden else "visible")
-        for spec in PAGES if role in spec.roles and page_roles.may_open(role, spec.key)
+        for spec in PAGES if page_access.may_open(role, spec.key)
     ]
     return st.navigation(pages)
 
@@ -431,7 +436,7 @@ def may_load(name: str, **params) -> bool:
 
 def may_open(page: str) -> bool:
     """Whether the viewer's role may open the page ``page`` (dashboard.privacy.pages)."""
-    return page_roles.may_open(viewer().role, page)
+    return page_access.may_open(viewer().role, page)
 
 
 def read_metadata() -> dict[str, str]:
@@ -439,6 +444,14 @@ def read_metadata() -> dict[str, str]:
     metadata = dict(load("database_metadata").itertuples(index=False))
     st.session_state["_metadata"] = metadata
     return metadata
+
+
+def source_footer() -> None:
+    """Where the page's data come from (demo, or which files were imported, when): the
+    entrypoint calls it after every page, so no page can forget it."""
+    sources = load("data_sources")
+    st.divider()
+    st.caption(provenance.footer(metadata(), sources, language()))
 
 
 def synthetic_banner() -> None:

@@ -12,7 +12,7 @@ from dashboard.demo import generate
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ("overview", "sites_map", "trends", "supply", "problem_sites", "funding", "scenarios",
-         "methods")
+         "methods", "data_quality")
 # a short period keeps the fixture small; the full demo is built by the generator tests
 FIXTURE_UNTIL = dt.date(2022, 6, 30)
 

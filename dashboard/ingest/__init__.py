@@ -10,7 +10,9 @@ column, value and rule, and the database is left exactly as it was.
   and checks in DuckDB SQL), load.py (what changes, and the change), report.py (report,
   journal), templates.py (XLSX templates), pipeline.py (the run; its docstring is the
   interface for other readers, such as IPIS); kobo.py and kobo_form.py read KoboToolbox / ODK
-  exports of an XLSForm (``--form``) with its mapping (forms/).
+  exports of an XLSForm (``--form``) with its mapping (forms/);
+  upload.py (a file uploaded on the Data management page: saved in the data folder's uploads/,
+  checked, imported).
 - ``layer``: a GIS layer of mining permits or administrative boundaries (layers.py, joins.py,
   store.py).
 """

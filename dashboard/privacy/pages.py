@@ -23,6 +23,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "site_profile": SITES_NAMED,
     "scenarios": SITES_NAMED,  # its baseline is summed from per-site figures
     "problem_sites": TEAM,  # ranks sites on visit-, case- and incident-level rows
+    "data_quality": TEAM,  # per-site completeness and the import reports' rows
     "data_management": frozenset({"admin"}),
 }
 

@@ -15,6 +15,7 @@ import datetime as dt
 
 import pandas as pd
 
+STALE_DAYS = 90  # a site not visited for longer is counted as stale
 
 def month_index(day) -> int:
     day = pd.Timestamp(day)
