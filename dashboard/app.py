@@ -17,13 +17,18 @@ import streamlit as st  # noqa: E402
 from dashboard import ui  # noqa: E402
 
 st.set_page_config(page_title="FCA impact dashboard", page_icon="📊",
-                   layout="wide")
+                   layout="wide",
+                   initial_sidebar_state="collapsed" if ui.presenting() else "auto")
 ui.language_selector()
 ui.require_access()
 page = ui.navigation()
 ui.read_metadata()
 ui.require_data_setting()
 ui.sidebar_filters()
-ui.meeting_pack()
 ui.synthetic_banner()
-page.run()
+if ui.presenting():  # ?present=1: one objective per screen, no sidebar
+    ui.present()
+else:
+    ui.meeting_pack()
+    ui.presentation_button()
+    page.run()
