@@ -17,7 +17,8 @@ import streamlit as st  # noqa: E402
 from dashboard import ui  # noqa: E402
 
 st.set_page_config(page_title="FCA impact dashboard", page_icon="📊",
-                   layout="wide")
+                   layout="wide",
+                   initial_sidebar_state="collapsed" if ui.presenting() else "auto")
 ui.language_selector()
 ui.require_access()
 ui.preview_switcher()
@@ -26,7 +27,11 @@ ui.read_metadata()
 ui.require_data_setting()
 ui.warm_up()
 ui.sidebar_filters()
-ui.meeting_pack()
 ui.synthetic_banner()
-page.run()
-ui.source_footer()
+if ui.presenting():  # ?present=1: one objective per screen, no sidebar
+    ui.present()
+else:
+    ui.meeting_pack()
+    ui.presentation_button()
+    page.run()
+    ui.source_footer()

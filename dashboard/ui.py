@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import runpy
 import threading
 import time
 from collections.abc import Callable
@@ -253,7 +254,7 @@ def navigation() -> st.navigation:
                 visibility="hidden" if spec.hidden else "visible")
         for spec in PAGES if page_access.may_open(role, spec.key)
     ]
-    return st.navigation(pages)
+    return st.navigation(pages, position="hidden" if presenting() else "sidebar")
 
 
 def open_site_profile(site_id: str) -> None:
@@ -622,3 +623,24 @@ def meeting_pack() -> None:
     else:
         sidebar.warning(t("pack.pdf_failed", detail=markdown.escape(files.get("error"))),
                         icon=":material/error:")
+
+
+# -- presentation mode (?present=1) ---------------------------------------------------------
+
+def presenting() -> bool:
+    """Whether the URL asks for presentation mode (``?present=1``)."""
+    return st.query_params.get("present") == "1"
+
+
+def presentation_button() -> None:
+    """The sidebar's way into presentation mode, keeping the filters and the language."""
+    def start() -> None:
+        st.query_params["present"] = "1"
+    st.sidebar.button(t("present.start"), key="present_start", icon=":material/slideshow:",
+                      help=t("present.start_help"), on_click=start, width="stretch")
+
+
+def present() -> None:
+    """Run the presentation (pages/presentation.py) in place of the page the URL names: the
+    path stays that page's, and leaving presentation mode reopens it."""
+    runpy.run_path(str(PAGES_DIR / "presentation.py"), run_name="__main__")

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
-from support import APP
+from support import APP, ROOT
 
 from dashboard import data, i18n, pack
 from dashboard.filters import Filters
@@ -197,3 +197,20 @@ def test_the_sidebar_button_makes_the_pack_of_the_current_view(demo, monkeypatch
     # the pack follows the view: another province, and the old pack is no longer offered
     at.selectbox(key="province").select("Haut-Katanga").run()
     assert not at.get("download_button")
+
+
+def test_the_pack_carries_the_scenario_set_this_session(demo, monkeypatch):
+    def no_chromium(page, charts):
+        raise pack.pdf.PdfError("no Chromium here")
+    monkeypatch.setattr(pack.pdf, "to_pdf", no_chromium)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["budget"] = "2000000"
+    at.query_params["years"] = "2"
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "scenarios.py")).run()
+    at.button(key="pack_make").click().run()
+    assert not at.exception
+    request, files = at.session_state["_pack"]
+    assert request.scenario["budget"] == "2000000" and request.scenario["years"] == "2"
+    page = files["html"].decode()
+    assert 'id="scenario"' in page and "USD 2,000,000" in page

@@ -58,6 +58,7 @@ class Card:
     status_label: str
     sample: str
     target: str
+    lower_is_better: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,10 @@ def gather(load: Loader, request: Request) -> Pack:
     metadata = dict(load("database_metadata").itertuples(index=False))
     as_of = dt.date.fromisoformat(metadata.get("data_until", request.made_on.isoformat()))
     end = min(filters.end, as_of)
-    objectives = _objectives(load, request, end)
+    objectives = objective_slides(load, request, end)
     return Pack(request=request, title=t("pack.title"),
                 cover=_cover(load, request, metadata, as_of), objectives=objectives,
-                watchlist=_watchlist(load, request, end),
+                watchlist=watchlist_summary(load, request, end),
                 scenario=_scenario(load, request) if request.scenario else None)
 
 
@@ -141,13 +142,17 @@ def _cover(load: Loader, request: Request, metadata: dict, as_of: dt.date) -> li
 
 # -- overview and key charts, per objective -------------------------------------------------
 
-def _objectives(load: Loader, request: Request, end: dt.date) -> list[Objective]:
+def objective_slides(load: Loader, request: Request, end: dt.date,
+                     only: str | None = None) -> list[Objective]:
+    """Per objective (or ``only`` that one), its Overview cards and Objective trends charts."""
     language, filters = request.language, request.filters
     t = functools.partial(i18n.translate, language)
     registry = load("indicator_registry")
     found = {o: ([], []) for o in views.OBJECTIVES}
     for row in registry[registry["headline"]].itertuples():
         spec = views.spec_from_row(row)
+        if only is not None and spec.objective != only:
+            continue
         frame = views.load_series(load, spec, filters.params(), filters.start,
                                   views.status_scope(filters.site_id)).reporting
         cards, figures = found[spec.objective]
@@ -155,7 +160,7 @@ def _objectives(load: Loader, request: Request, end: dt.date) -> list[Objective]
         cards.append(_card(spec, name, views.headline(frame, spec, end), language))
         figures.append(Figure(spec.id, name, trend_figure(load, spec, filters, end, language)))
     result = []
-    for objective in views.OBJECTIVES:
+    for objective in views.OBJECTIVES if only is None else (only,):
         title = t(f"objectives.{objective}")
         if objective in ("safety", "gender"):
             title = f"{t('overview.cross_cutting')} · {title}"
@@ -176,7 +181,7 @@ def _card(spec: views.Spec, name: str, result: views.Headline, language: str) ->
         sample=t("overview.sample", when=text.when(result, spec, language),
                  n=i18n.number(result.n, language),
                  n_unit=t(f"indicators.n_unit.{spec.n_unit}")),
-        target=target)
+        target=target, lower_is_better=spec.direction == "lower_is_better")
 
 
 def trend_figure(load: Loader, spec: views.Spec, filters: Filters, end: dt.date,
@@ -199,7 +204,7 @@ def trend_figure(load: Loader, spec: views.Spec, filters: Filters, end: dt.date,
 
 # -- the watchlist --------------------------------------------------------------------------
 
-def _watchlist(load: Loader, request: Request, end: dt.date) -> Watchlist:
+def watchlist_summary(load: Loader, request: Request, end: dt.date) -> Watchlist:
     language, filters = request.language, request.filters
     t = functools.partial(i18n.translate, language)
     try:
