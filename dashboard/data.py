@@ -35,11 +35,15 @@ def fetch(viewer: Viewer, name: str, **params) -> pd.DataFrame:
         result = db.execute(name, **params)
         return privacy.apply(viewer.role, result.level, result.frame, query=name,
                              declarations=declarations, params=params)
-    group = _protected_group(db.identity(), role.name, name, tuple(sorted(params.items())),
-                             dimensions)
+    base = tuple(sorted((k, v) for k, v in params.items() if k not in dimensions))
+    group = _protected_group(db.identity(), role.name, name, base, dimensions)
     chosen = pd.Series(True, index=group.index)
     for dimension in dimensions:
         chosen &= group[SPLIT_PREFIX + dimension] == params[dimension]
+    if not chosen.any():  # a value no sibling has (an unknown site): judged alone
+        result = db.execute(name, **params)
+        return privacy.apply(viewer.role, result.level, result.frame, query=name,
+                             declarations=declarations, params=params)
     rows = group.index[chosen]
     frame = group.loc[rows].drop(columns=[SPLIT_PREFIX + d for d in dimensions])
     renumbered = dict(zip(rows, range(len(rows))))
@@ -68,15 +72,14 @@ def split_values(dimension: str, params: dict) -> list:
 
 
 @lru_cache(maxsize=256)
-def _protected_group(identity: tuple, role_name: str, name: str, items: tuple,
+def _protected_group(identity: tuple, role_name: str, name: str, base: tuple,
                      dimensions: tuple[str, ...]) -> pd.DataFrame:
     """The results for every combination of the split values, stacked and protected together
-    (``identity`` keys the cache to the database file)."""
-    params = dict(items)
+    (``identity`` keys the cache to the database file). Nothing in them says which value was
+    asked for: every sibling gets the same protection."""
+    params = dict(base)
     query = db.load_query(name)
     values = [split_values(d, params) for d in dimensions]
-    if any(params[d] not in v for d, v in zip(dimensions, values)):
-        values = [v if params[d] in v else [*v, params[d]] for d, v in zip(dimensions, values)]
     frames = []
     for combination in itertools.product(*values):
         run = {**params, **dict(zip(dimensions, combination))}
@@ -86,8 +89,10 @@ def _protected_group(identity: tuple, role_name: str, name: str, items: tuple,
         frames.append(frame)
     stacked = pd.concat(frames, ignore_index=True)
     cells = (*query.declarations.cells, *(SPLIT_PREFIX + d for d in dimensions))
+    named = {"site_id": "?"} if "site_id" in dimensions else {}
     return privacy.apply(role_name, query.level, stacked, query=name,
-                         declarations=query.declarations, params=params, cells=cells)
+                         declarations=query.declarations, params={**params, **named},
+                         cells=cells)
 
 
 def reset() -> None:
