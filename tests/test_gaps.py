@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from gaps_fixture import build_gaps, count
 from streamlit.testing.v1 import AppTest
-from support import APP, PAGES, ROOT
+from support import APP, PAGES, ROOT, shown
 from test_queries import parameter_sets
 
 from dashboard import db
@@ -137,16 +137,28 @@ def test_every_page_reads_the_gaps(gaps, page):
 @pytest.mark.parametrize("site", ["IPIS-codmine00600", "IPIS-codmine00555", "FCA-0010",
                                   "FCA-0003"])
 def test_a_site_with_gaps_has_its_profile(gaps, site):
-    at = open_page("site_profile", site=site, period=["2020-01", "2022-06"])
+    at = open_page("site_profile", site_id=site, period=["2020-01", "2022-06"])
     assert not at.exception, at.exception
     assert not at.error
 
 
 def test_a_visit_that_recorded_nothing_shows_unknowns_not_zeros(gaps):
-    at = open_page("site_profile", site="IPIS-codmine00600", period=["2020-01", "2022-06"])
+    at = open_page("site_profile", site_id="IPIS-codmine00600", period=["2020-01", "2022-06"])
     assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
-    assert "2021-07-07" in text or "7 Jul 2021" in text or "07/07/2021" in text
-    facts = [m.value for m in at.markdown if "|" in m.value]
-    assert facts and all("| 0 |" not in table for table in facts)
-    assert any("–" in table for table in facts)
+    facts = {m.label: m.value for m in at.metric}
+    assert facts["Workers"] == "–" and facts["Children under 15 seen working"] == "–"
+    assert "0" not in [facts[k] for k in facts if not k.startswith(("Incidents", "Fatal",
+                                                                     "Deaths", "Injured"))]
+    noted = [shown(c.value) for c in at.caption if "armed interference" in c.value]
+    assert noted == ["Seen at the visit, counted or not: children under 15 at work: –; women at "
+                     "work: –; armed interference: –. Minerals: –."]
+
+
+def test_a_flag_without_a_count_is_shown_as_a_flag(gaps):
+    at = open_page("site_profile", site_id="IPIS-codmine00191", period=["2020-01", "2022-06"])
+    assert not at.exception
+    facts = {m.label: m.value for m in at.metric}
+    assert facts["Workers"] == "1,200" and facts["Children under 15 seen working"] == "–"
+    noted = [shown(c.value) for c in at.caption if "armed interference" in c.value]
+    assert noted == ["Seen at the visit, counted or not: children under 15 at work: no; women at "
+                     "work: yes; armed interference: yes. Minerals: Cassitérite, Or."]
