@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 from gaps_fixture import build_gaps, count
 from streamlit.testing.v1 import AppTest
@@ -162,3 +163,28 @@ def test_a_flag_without_a_count_is_shown_as_a_flag(gaps):
     noted = [shown(c.value) for c in at.caption if "armed interference" in c.value]
     assert noted == ["Seen at the visit, counted or not: children under 15 at work: no; women at "
                      "work: yes; armed interference: yes. Minerals: Cassitérite, Or."]
+
+
+def test_no_income_band_is_unknown(gaps):
+    bands = db.run("scenario_incomes", province=None, site_id=None, programme_status=None,
+                   end=END)
+    assert bands["income_from_usd"].notna().all() and len(bands)
+
+
+def test_scenario_levels_scale_the_answers_up_to_every_household(gaps):
+    """A site's children in school: the answers' total times (children counted / children of
+    households that answered the question): as many children as the round counts, never fewer
+    because some households did not answer."""
+    sites = db.run("scenario_sites", province=None, site_id="FCA-0001", programme_status=None,
+                   end=END)
+    row = sites.iloc[0]
+    con_sql = """SELECT sum(sampling_weight * children_in_school),
+            sum(sampling_weight * children_5_17) FILTER (WHERE children_in_school IS NOT NULL),
+            sum(sampling_weight * children_5_17)
+        FROM household_survey WHERE site_id = 'FCA-0001' AND round_id = $round"""
+    con = duckdb.connect(str(gaps), read_only=True)
+    school, answered, children = con.execute(con_sql, {"round": row["round_id"]}).fetchall()[0]
+    con.close()
+    assert answered < children  # the fixture left some unanswered
+    assert row["children_in_school"] == pytest.approx(school * children / answered)
+    assert row["children_in_school"] <= row["children_5_17"] + 1e-9
