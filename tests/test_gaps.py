@@ -188,3 +188,16 @@ def test_scenario_levels_scale_the_answers_up_to_every_household(gaps):
     assert answered < children  # the fixture left some unanswered
     assert row["children_in_school"] == pytest.approx(school * children / answered)
     assert row["children_in_school"] <= row["children_5_17"] + 1e-9
+
+
+def test_the_funding_outcomes_count_only_what_was_observed(gaps):
+    panel = db.run("funding_outcome_panel", province=None, start=START, end=END)
+    women = panel[panel["outcome"] == "women_income"]
+    assert women["n"].sum() == count(gaps, """SELECT count(*) FROM household_survey
+        JOIN survey_rounds AS r USING (round_id)
+        WHERE r.fielded_from BETWEEN $start AND $end AND income_women_usd IS NOT NULL
+          AND income_mining_usd IS NOT NULL AND income_non_mining_usd IS NOT NULL""",
+                                     {"start": START, "end": END})
+    covered = panel[panel["outcome"] == "covered_pit_share"]
+    assert covered["n"].sum() == visits_where(gaps, "covered_pits IS NOT NULL")
+    assert (covered["numerator"] <= covered["denominator"]).all()
