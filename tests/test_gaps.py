@@ -4,6 +4,7 @@ counts only what was observed, and an unknown value is shown as unknown, never a
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import duckdb
 import pytest
@@ -201,3 +202,23 @@ def test_the_funding_outcomes_count_only_what_was_observed(gaps):
     covered = panel[panel["outcome"] == "covered_pit_share"]
     assert covered["n"].sum() == visits_where(gaps, "covered_pits IS NOT NULL")
     assert (covered["numerator"] <= covered["denominator"]).all()
+
+
+def deck_spec(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def test_sites_in_the_east_are_in_the_filters_and_framed_on_the_map(gaps):
+    at = open_page("sites_map", province="Sud-Kivu", period=["2020-01", "2022-06"])
+    assert not at.exception
+    assert {"Sud-Kivu", "Ituri", "Maniema", "Lualaba"} <= set(at.selectbox(key="province")
+                                                            .options)
+    spec = deck_spec(at)
+    points = next(layer for layer in spec["layers"] if layer["id"] == "sites")["data"]
+    assert [p["id"] for p in points] == ["IPIS-codmine00191"]
+    view = spec["initialViewState"]
+    assert (view["latitude"], view["longitude"]) == pytest.approx((-1.95, 28.93), abs=0.01)
+    # the whole country: the view spans the Copperbelt and the east
+    at = open_page("sites_map", period=["2020-01", "2022-06"])
+    view = deck_spec(at)["initialViewState"]
+    assert -8 < view["latitude"] < 0 and 25 < view["longitude"] < 29 and view["zoom"] < 6
