@@ -94,7 +94,8 @@ def identity(site) -> None:
         (t("site_profile.aliases"), ", ".join(site.aliases) if len(site.aliases) else None),
         (t("common.province"), site.province),
         (t("site_profile.territory"), site.territory),
-        (t("site_profile.site_type"), t(f"site_profile.type_{site.site_type.lower()}")),
+        (t("site_profile.site_type"), t(f"site_profile.type_{site.site_type.lower()}")
+         if isinstance(site.site_type, str) else None),
         (t("site_profile.cooperative"), site.cooperative),
         (t("site_profile.permit"), permit_text(site)),
         (t("site_profile.other_permits"), other_permits_text(permits)),
@@ -108,7 +109,8 @@ def identity(site) -> None:
     point = pd.DataFrame({"id": [site.site_id], "name": [site.name], "lon": [site.lon],
                           "lat": [site.lat], "r": [8],
                           "fill": [maps.STATUS_COLOURS[site.programme_status]],
-                          "l1": [site.province], "l2": [site.territory or ""],
+                          "l1": [site.province if isinstance(site.province, str) else "–"],
+                          "l2": [site.territory if isinstance(site.territory, str) else ""],
                           "l3": [t(f"common.status_{site.programme_status}")]})
     right.pydeck_chart(maps.locator_deck(point, permits, language, ui.basemap()), height=330,
                        key="profile_locator", alt=t("site_profile.locator_alt", name=site.name))
@@ -186,6 +188,10 @@ def latest_visit(site) -> None:
     columns[len(facts) % 5].metric(t("site_profile.fact_safety_captain_present"),
                                    answers[checks["safety_captain_present"]])
     st.caption(t("site_profile.grading", answer=answers[checks["independent_grading"]]))
+    st.caption(t("site_profile.noted", children=answers[checks["children_under_15_present"]],
+                 women=answers[checks["women_present"]],
+                 armed=answers[checks["armed_interference"]],
+                 minerals=markdown.escape(profile.list_text(latest["minerals"]))))
 
 
 def incidents(site) -> None:
@@ -193,9 +199,11 @@ def incidents(site) -> None:
     rows = ui.load("site_incidents", site_id=site.site_id, start=filters.start, end=filters.end)
     totals = profile.incident_totals(rows)
     for column, key, value in zip(st.columns(4), ("incidents", "fatal", "fatalities", "injuries"),
-                                  (totals.incidents, totals.fatal, totals.fatalities,
-                                   totals.injuries)):
-        column.metric(t(f"site_profile.incidents_{key}"), i18n.number(value, language))
+                                  (i18n.number(totals.incidents, language),
+                                   i18n.number(totals.fatal, language),
+                                   i18n.number(totals.fatalities, language),
+                                   totals.injuries_text(language))):
+        column.metric(t(f"site_profile.incidents_{key}"), value)
     if rows.empty:
         st.success(t("site_profile.no_incidents"))
         return

@@ -4,7 +4,8 @@
 -- n (visits, lots, site-months or households behind it) and the site's enrolment date (NULL:
 -- a comparison site). Visits, incidents and sales are summed over the half-year from
 -- site_month; survey rounds (one a half-year) come from site_round, weighted; the median
--- income is the round's median at the site (denominator 1).
+-- income is the round's median at the site (denominator 1). A visit or household that did not
+-- record a measure's numerator is in neither its denominator nor its n.
 -- level: site
 -- roles: programme, admin
 WITH months AS (
@@ -18,11 +19,16 @@ WITH months AS (
 halves AS (
     SELECT site_id, period,
            sum(visits) AS visits,
-           sum(children_under_15_seen) AS children_seen,
-           sum(workers_seen) AS workers_seen,
+           -- each share over the visits that counted its numerator (and n those visits)
+           sum(children_under_15_seen_with_workers) AS children_seen,
+           sum(workers_seen_with_children_under_15) AS workers_seen,
+           sum(visits_with_children_under_15) AS visits_with_children,
            sum(covered_pits) AS covered_pits,
+           sum(active_pits_with_covered) AS active_pits_with_covered,
+           sum(visits_with_covered) AS visits_with_covered,
            sum(pits_over_30m) AS pits_over_30m,
-           sum(active_pits) AS active_pits,
+           sum(active_pits_with_depth) AS active_pits_with_depth,
+           sum(visits_with_depth) AS visits_with_depth,
            sum(fatal_incidents) FILTER (WHERE workforce IS NOT NULL) AS fatal_incidents,
            sum(workforce) / 12.0 AS miner_years,
            count(workforce) AS months_with_workforce,
@@ -46,14 +52,17 @@ rounds AS (
 ),
 measures AS (
     SELECT site_id, period, 'children_seen_per_1000' AS outcome,
-           children_seen::DOUBLE AS numerator, workers_seen::DOUBLE AS denominator, visits AS n
-    FROM halves WHERE visits > 0
+           children_seen::DOUBLE AS numerator, workers_seen::DOUBLE AS denominator,
+           visits_with_children AS n
+    FROM halves WHERE visits_with_children > 0
     UNION ALL
-    SELECT site_id, period, 'covered_pit_share', covered_pits, active_pits, visits
-    FROM halves WHERE visits > 0
+    SELECT site_id, period, 'covered_pit_share', covered_pits, active_pits_with_covered,
+           visits_with_covered
+    FROM halves WHERE visits_with_covered > 0
     UNION ALL
-    SELECT site_id, period, 'pits_over_30m_share', pits_over_30m, active_pits, visits
-    FROM halves WHERE visits > 0
+    SELECT site_id, period, 'pits_over_30m_share', pits_over_30m, active_pits_with_depth,
+           visits_with_depth
+    FROM halves WHERE visits_with_depth > 0
     UNION ALL
     SELECT site_id, period, 'fatal_incidents_per_1000', fatal_incidents, miner_years,
            months_with_workforce
@@ -65,25 +74,27 @@ measures AS (
     SELECT site_id, period, 'price_vs_reference', value_usd, reference_value_usd, lots
     FROM halves WHERE lots > 0
     UNION ALL
-    SELECT site_id, period, 'children_in_hazardous_work', w_children_hazardous, w_children_5_17,
-           n_households
-    FROM rounds
+    SELECT site_id, period, 'children_in_hazardous_work', w_children_hazardous,
+           w_children_5_17_with_hazardous, n_hazardous_recorded
+    FROM rounds WHERE n_hazardous_recorded > 0
     UNION ALL
-    SELECT site_id, period, 'share_above_living_income', w_above_living_income, w_households,
-           n_households
-    FROM rounds
+    SELECT site_id, period, 'share_above_living_income', w_above_living_income,
+           w_income_recorded, n_income_recorded
+    FROM rounds WHERE n_income_recorded > 0
     UNION ALL
-    SELECT site_id, period, 'vsla_membership', w_vsla_members, w_households, n_households
-    FROM rounds
+    SELECT site_id, period, 'vsla_membership', w_vsla_members, w_vsla_recorded, n_vsla_recorded
+    FROM rounds WHERE n_vsla_recorded > 0
     UNION ALL
-    SELECT site_id, period, 'median_household_income', median_income_usd, 1.0, n_households
-    FROM rounds
+    SELECT site_id, period, 'median_household_income', median_income_usd, 1.0, n_income_recorded
+    FROM rounds WHERE n_income_recorded > 0
     UNION ALL
-    SELECT site_id, period, 'women_income', w_income_women_usd, w_households, n_households
-    FROM rounds
+    SELECT site_id, period, 'women_income', w_income_women_usd, w_income_women_recorded,
+           n_income_women_recorded
+    FROM rounds WHERE n_income_women_recorded > 0
     UNION ALL
-    SELECT site_id, period, 'women_income_share', w_income_women_usd, w_income_usd, n_households
-    FROM rounds
+    SELECT site_id, period, 'women_income_share', w_income_women_usd, w_income_usd_with_women,
+           n_income_women_recorded
+    FROM rounds WHERE n_income_women_recorded > 0
 )
 SELECT m.outcome, m.site_id, m.period, s.enrolled_on,
        coalesce(m.numerator, 0) AS numerator, m.denominator, m.n

@@ -1,6 +1,6 @@
 -- map_sites: one row per site in $province / $site_id (NULL: all) with what the sites map
 -- shows: position and identity; workforce and children under 15 seen working at the last
--- visit in [$start, $end]; incidents and the share of Fair Cobalt sold in the 12 months to
+-- visit in [$start, $end] (NULL when that visit did not count them); incidents and the share of Fair Cobalt sold in the 12 months to
 -- $end; median household income at the last survey round fielded in [$start, $end].
 -- level: site
 -- people: workers_last_visit, children_last_visit
@@ -10,8 +10,10 @@
 WITH last_visit AS (
     SELECT site_id,
            max(visited_on) AS last_visit_on,
-           arg_max(workers, visited_on) AS workers_last_visit,
-           arg_max(children_under_15, visited_on) AS children_last_visit
+           -- what the last visit counted: unknown when it did not count it (arg_max would
+           -- take an earlier visit's count under the last visit's date)
+           arg_max_null(workers, visited_on) AS workers_last_visit,
+           arg_max_null(children_under_15, visited_on) AS children_last_visit
     FROM site_visits
     WHERE visited_on BETWEEN $start AND $end
     GROUP BY site_id

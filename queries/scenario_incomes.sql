@@ -1,7 +1,8 @@
 -- scenario_incomes: one row per USD 10 band of monthly household income (the last band,
 -- from USD 600, is open) at the chosen sites ($province, $site_id, $programme_status), from
 -- each site's latest household survey round in the 12 months to $end: weighted households and
--- interviews. The scenario model reads how many households sit just below the living income.
+-- interviews of the households that gave their income (the others are in no band). The
+-- scenario model reads how many households sit just below the living income.
 -- level: aggregate
 -- people: interviews
 -- derived: households
@@ -23,5 +24,6 @@ SELECT least(floor((h.income_mining_usd + h.income_non_mining_usd) / 10) * 10, 6
        count(*) AS interviews
 FROM household_survey AS h
 JOIN latest_round AS l USING (site_id, round_id)
+WHERE h.income_mining_usd IS NOT NULL AND h.income_non_mining_usd IS NOT NULL
 GROUP BY income_from_usd
 ORDER BY income_from_usd

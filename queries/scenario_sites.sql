@@ -1,7 +1,9 @@
 -- scenario_sites: one row per chosen site ($province, $site_id, $programme_status) with what a
 -- funding scenario can reach there in the 12 months to $end: workers, children working,
 -- households, uncovered pits, incidents, cobalt tonnes. Survey figures are weighted estimates
--- from the site's latest household survey round in those months (n_households interviews).
+-- from the site's latest household survey round in those months (n_households interviews);
+-- where households left a question unanswered, the answers are scaled up to all of them.
+-- Workers and children seen are means over the visits that counted them.
 -- level: site
 -- people: workers, children_seen, n_households
 -- child_labour: children_seen
@@ -13,8 +15,11 @@ WITH chosen AS (
 months AS (
     SELECT site_id,
            sum(visits) AS visits,
-           sum(workers_seen) / nullif(sum(visits), 0) AS workers,
-           sum(children_under_15_seen + children_15_17_seen) / nullif(sum(visits), 0)
+           -- means over the visits that counted them (a visit that did not is left out)
+           sum(workers_seen) / nullif(sum(visits_with_workers), 0) AS workers,
+           sum(children_under_15_seen_with_workers)
+               / nullif(sum(visits_with_children_under_15), 0)
+           + sum(children_15_17_seen_with_workers) / nullif(sum(visits_with_children_15_17), 0)
                AS children_seen,
            sum(incidents) AS incidents,
            sum(fatalities) AS fatalities,
@@ -61,15 +66,21 @@ SELECT s.site_id, s.name, s.province, s.programme_status, s.enrolled_on,
        r.round_id,
        coalesce(r.n_households, 0) AS n_households,
        r.w_households AS households,
-       r.w_children_in_mining AS children_working,
+       -- an unanswered question: the answers' total scaled up to everyone the round counts
+       -- (times total over answered, exactly 1 when everyone answered)
+       r.w_children_in_mining * (r.w_children_5_17 / nullif(r.w_children_5_17_with_mining, 0))
+           AS children_working,
        r.w_children_5_17 AS children_5_17,
-       r.w_children_in_school AS children_in_school,
+       r.w_children_in_school * (r.w_children_5_17 / nullif(r.w_children_5_17_with_school, 0))
+           AS children_in_school,
        -- a round with no member (or nobody above the line) sums to NULL: that is 0
-       CASE WHEN r.round_id IS NOT NULL THEN coalesce(r.w_vsla_members, 0) END
+       CASE WHEN r.round_id IS NOT NULL THEN coalesce(r.w_vsla_members, 0)
+                 * (r.w_households / nullif(r.w_vsla_recorded, 0)) END
            AS households_in_vsla,
-       CASE WHEN r.round_id IS NOT NULL THEN coalesce(r.w_above_living_income, 0) END
+       CASE WHEN r.round_id IS NOT NULL THEN coalesce(r.w_above_living_income, 0)
+                 * (r.w_households / nullif(r.w_income_recorded, 0)) END
            AS households_above_living_income,
-       r.w_income_usd AS income_usd
+       r.w_income_usd * (r.w_households / nullif(r.w_income_recorded, 0)) AS income_usd
 FROM sites AS s
 JOIN chosen USING (site_id)
 LEFT JOIN months AS m USING (site_id)

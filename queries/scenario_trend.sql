@@ -1,7 +1,8 @@
 -- scenario_trend: one row per 12-month window ending at $end, one year and two years before,
 -- summed over the chosen sites ($province, $site_id, $programme_status): the levels a
 -- scenario's baseline starts from and their recent trend. Survey figures are weighted
--- estimates from each site's latest round in the window (n_households interviews).
+-- estimates from each site's latest round in the window (n_households interviews), an
+-- unanswered question's answers scaled up to all the households (children) of the round.
 -- level: aggregate
 -- people: workers_seen, n_households
 -- estimate: children_working, children_5_17, children_in_school, households, households_above_living_income, income_usd by n_households
@@ -43,11 +44,17 @@ survey AS (
     SELECT years_before,
            sum(n_households) AS n_households,
            sum(w_households) AS households,
-           sum(w_children_in_mining) AS children_working,
+           -- unanswered questions: each site's answers scaled up to all it counts (exactly
+           -- the answers when everyone answered)
+           sum(w_children_in_mining * (w_children_5_17 / nullif(w_children_5_17_with_mining, 0)))
+               AS children_working,
            sum(w_children_5_17) AS children_5_17,
-           sum(w_children_in_school) AS children_in_school,
-           coalesce(sum(w_above_living_income), 0) AS households_above_living_income,
-           sum(w_income_usd) AS income_usd
+           sum(w_children_in_school * (w_children_5_17 / nullif(w_children_5_17_with_school, 0)))
+               AS children_in_school,
+           coalesce(sum(coalesce(w_above_living_income, 0)
+                        * (w_households / nullif(w_income_recorded, 0))), 0)
+               AS households_above_living_income,
+           sum(w_income_usd * (w_households / nullif(w_income_recorded, 0))) AS income_usd
     FROM rounds
     GROUP BY years_before
 )

@@ -4,11 +4,13 @@ counts only what was observed, and an unknown value is shown as unknown, never a
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import duckdb
 import pytest
 from gaps_fixture import build_gaps, count
 from streamlit.testing.v1 import AppTest
-from support import APP, PAGES, ROOT
+from support import APP, PAGES, ROOT, shown
 from test_queries import parameter_sets
 
 from dashboard import db
@@ -137,16 +139,86 @@ def test_every_page_reads_the_gaps(gaps, page):
 @pytest.mark.parametrize("site", ["IPIS-codmine00600", "IPIS-codmine00555", "FCA-0010",
                                   "FCA-0003"])
 def test_a_site_with_gaps_has_its_profile(gaps, site):
-    at = open_page("site_profile", site=site, period=["2020-01", "2022-06"])
+    at = open_page("site_profile", site_id=site, period=["2020-01", "2022-06"])
     assert not at.exception, at.exception
     assert not at.error
 
 
 def test_a_visit_that_recorded_nothing_shows_unknowns_not_zeros(gaps):
-    at = open_page("site_profile", site="IPIS-codmine00600", period=["2020-01", "2022-06"])
+    at = open_page("site_profile", site_id="IPIS-codmine00600", period=["2020-01", "2022-06"])
     assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
-    assert "2021-07-07" in text or "7 Jul 2021" in text or "07/07/2021" in text
-    facts = [m.value for m in at.markdown if "|" in m.value]
-    assert facts and all("| 0 |" not in table for table in facts)
-    assert any("–" in table for table in facts)
+    facts = {m.label: m.value for m in at.metric}
+    assert facts["Workers"] == "–" and facts["Children under 15 seen working"] == "–"
+    assert "0" not in [facts[k] for k in facts if not k.startswith(("Incidents", "Fatal",
+                                                                     "Deaths", "Injured"))]
+    noted = [shown(c.value) for c in at.caption if "armed interference" in c.value]
+    assert noted == ["Seen at the visit, counted or not: children under 15 at work: –; women at "
+                     "work: –; armed interference: –. Minerals: –."]
+
+
+def test_a_flag_without_a_count_is_shown_as_a_flag(gaps):
+    at = open_page("site_profile", site_id="IPIS-codmine00191", period=["2020-01", "2022-06"])
+    assert not at.exception
+    facts = {m.label: m.value for m in at.metric}
+    assert facts["Workers"] == "1,200" and facts["Children under 15 seen working"] == "–"
+    noted = [shown(c.value) for c in at.caption if "armed interference" in c.value]
+    assert noted == ["Seen at the visit, counted or not: children under 15 at work: no; women at "
+                     "work: yes; armed interference: yes. Minerals: Cassitérite, Or."]
+
+
+def test_no_income_band_is_unknown(gaps):
+    bands = db.run("scenario_incomes", province=None, site_id=None, programme_status=None,
+                   end=END)
+    assert bands["income_from_usd"].notna().all() and len(bands)
+
+
+def test_scenario_levels_scale_the_answers_up_to_every_household(gaps):
+    """A site's children in school: the answers' total times (children counted / children of
+    households that answered the question): as many children as the round counts, never fewer
+    because some households did not answer."""
+    sites = db.run("scenario_sites", province=None, site_id="FCA-0001", programme_status=None,
+                   end=END)
+    row = sites.iloc[0]
+    con_sql = """SELECT sum(sampling_weight * children_in_school),
+            sum(sampling_weight * children_5_17) FILTER (WHERE children_in_school IS NOT NULL),
+            sum(sampling_weight * children_5_17)
+        FROM household_survey WHERE site_id = 'FCA-0001' AND round_id = $round"""
+    con = duckdb.connect(str(gaps), read_only=True)
+    school, answered, children = con.execute(con_sql, {"round": row["round_id"]}).fetchall()[0]
+    con.close()
+    assert answered < children  # the fixture left some unanswered
+    assert row["children_in_school"] == pytest.approx(school * children / answered)
+    assert row["children_in_school"] <= row["children_5_17"] + 1e-9
+
+
+def test_the_funding_outcomes_count_only_what_was_observed(gaps):
+    panel = db.run("funding_outcome_panel", province=None, start=START, end=END)
+    women = panel[panel["outcome"] == "women_income"]
+    assert women["n"].sum() == count(gaps, """SELECT count(*) FROM household_survey
+        JOIN survey_rounds AS r USING (round_id)
+        WHERE r.fielded_from BETWEEN $start AND $end AND income_women_usd IS NOT NULL
+          AND income_mining_usd IS NOT NULL AND income_non_mining_usd IS NOT NULL""",
+                                     {"start": START, "end": END})
+    covered = panel[panel["outcome"] == "covered_pit_share"]
+    assert covered["n"].sum() == visits_where(gaps, "covered_pits IS NOT NULL")
+    assert (covered["numerator"] <= covered["denominator"]).all()
+
+
+def deck_spec(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def test_sites_in_the_east_are_in_the_filters_and_framed_on_the_map(gaps):
+    at = open_page("sites_map", province="Sud-Kivu", period=["2020-01", "2022-06"])
+    assert not at.exception
+    assert {"Sud-Kivu", "Ituri", "Maniema", "Lualaba"} <= set(at.selectbox(key="province")
+                                                            .options)
+    spec = deck_spec(at)
+    points = next(layer for layer in spec["layers"] if layer["id"] == "sites")["data"]
+    assert [p["id"] for p in points] == ["IPIS-codmine00191"]
+    view = spec["initialViewState"]
+    assert (view["latitude"], view["longitude"]) == pytest.approx((-1.95, 28.93), abs=0.01)
+    # the whole country: the view spans the Copperbelt and the east
+    at = open_page("sites_map", period=["2020-01", "2022-06"])
+    view = deck_spec(at)["initialViewState"]
+    assert -8 < view["latitude"] < 0 and 25 < view["longitude"] < 29 and view["zoom"] < 6

@@ -88,7 +88,33 @@ def test_visit_facts_show_the_latest_visit_and_its_change_since_the_one_before()
 
 def test_visit_checks_keep_unknown_apart_from_no():
     assert profile.visit_checks(visits()) == {"safety_captain_present": False,
-                                              "independent_grading": None}
+                                              "independent_grading": None,
+                                              "women_present": None, "armed_interference": None,
+                                              "children_under_15_present": True}
+
+
+def test_children_seen_come_from_the_count_else_from_the_flag():
+    rows = visits().assign(children_under_15_present=pd.array([True, pd.NA], dtype="boolean"))
+    assert profile.visit_checks(rows)["children_under_15_present"] is True
+    rows = rows.assign(children_under_15=pd.array([pd.NA, 1], dtype="Int64"),
+                       children_under_15_present=pd.array([False, pd.NA], dtype="boolean"))
+    assert profile.visit_checks(rows)["children_under_15_present"] is False
+    rows = rows.assign(children_under_15_present=pd.array([pd.NA, pd.NA], dtype="boolean"))
+    assert profile.visit_checks(rows)["children_under_15_present"] is None
+
+
+def test_injuries_not_recorded_are_not_zero():
+    rows = pd.DataFrame({"occurred_on": pd.to_datetime(["2026-10-15", "2026-07-24"]),
+                         "kind": ["fall", "fall"], "fatalities": [1, 0],
+                         "injuries": pd.array([2, pd.NA], dtype="Int64")})
+    totals = profile.incident_totals(rows)
+    assert (totals.injuries, totals.injuries_unknown) == (2, 1)
+    assert totals.injuries_text("en") == "at least 2"
+    assert profile.incident_totals(rows.iloc[1:]).injuries_text("fr") == "–"
+    figure = profile.incidents_figure(rows, {"fall": "Fall"}, title="", fatal_label="f",
+                                      injury_label="i", fatalities_label="d",
+                                      injuries_label="j")
+    assert [list(t.customdata[0]) for t in figure.data] == [[0, "–"], [1, 2]]
 
 
 def incidents() -> pd.DataFrame:

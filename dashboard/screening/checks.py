@@ -21,6 +21,7 @@ from scipy import stats
 from dashboard.screening.inputs import (
     ScreeningData,
     as_date,
+    counted,
     day,
     in_months,
     last_per_site,
@@ -85,16 +86,17 @@ def _per_1000(children, workers):
 
 
 class ChildrenLastVisit(Rule):
-    """At the last visit, at least ``min_children`` children under 15 were seen, and at least
-    ``min_per_1000_workers`` per 1,000 workers counted. ``since``: the first visit of the run
-    of visits up to the last that met both."""
+    """At the last visit that counted them, at least ``min_children`` children under 15 were
+    seen, and at least ``min_per_1000_workers`` per 1,000 workers counted. ``since``: the first
+    visit of the run of visits up to the last that met both."""
 
     min_children: PositiveInt
     min_per_1000_workers: float = Field(ge=0)
     evidence = ("children", "workers", "children_per_1000", "visited_on")
 
     def check(self, data, as_of):
-        visits = until(data.visits, "visited_on", as_of).sort_values(["site_id", "visited_on"])
+        visits = counted(until(data.visits, "visited_on", as_of), "children_under_15", "workers")
+        visits = visits.sort_values(["site_id", "visited_on"])
         rate = _per_1000(visits["children_under_15"], visits["workers"])
         meets = pd.Series((visits["children_under_15"] >= self.min_children).to_numpy()
                           & (rate >= self.min_per_1000_workers - TOLERANCE), index=visits.index)
@@ -120,7 +122,7 @@ class ChildrenRising(Rule):
     evidence = ("series_per_1000", "first_visit", "last_visit", "children")
 
     def check(self, data, as_of):
-        visits = until(data.visits, "visited_on", as_of)
+        visits = counted(until(data.visits, "visited_on", as_of), "children_under_15", "workers")
         visits = visits[visits["workers"] > 0].sort_values(["site_id", "visited_on"])
         last = visits.groupby("site_id").tail(self.visits)
         last = last.assign(rate=_per_1000(last["children_under_15"], last["workers"]))
@@ -221,16 +223,17 @@ def welch_p_value_of_fall(before, after):
 
 
 class DeepPits(Rule):
-    """At the last visit, at least ``min_pits`` active pits and a share of at least
-    ``min_share_of_pits`` of them were deeper than 30 m. ``since``: the first visit of the run
-    of visits up to the last that met both."""
+    """At the last visit that counted them, at least ``min_pits`` active pits and a share of at
+    least ``min_share_of_pits`` of them were deeper than 30 m. ``since``: the first visit of the
+    run of visits up to the last that met both."""
 
     min_share_of_pits: float = Field(ge=0, le=1)
     min_pits: PositiveInt
     evidence = ("pits_over_30m", "active_pits", "deep_share", "visited_on", "deepest_m")
 
     def check(self, data, as_of):
-        visits = until(data.visits, "visited_on", as_of).sort_values(["site_id", "visited_on"])
+        visits = counted(until(data.visits, "visited_on", as_of), "pits_over_30m", "active_pits")
+        visits = visits.sort_values(["site_id", "visited_on"])
         share = visits["pits_over_30m"] / visits["active_pits"].where(visits["active_pits"] > 0)
         meets = ((visits["pits_over_30m"] >= self.min_pits)
                  & (share >= self.min_share_of_pits - TOLERANCE))

@@ -66,6 +66,13 @@ def until(frame: pd.DataFrame, column: str, as_of: dt.date) -> pd.DataFrame:
     return frame[frame[column] <= day(as_of)]
 
 
+def counted(visits: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The visits that recorded every one of ``columns`` (a visit that left one unknown says
+    nothing about a rule that needs it), with those counts as plain numbers."""
+    known = visits.dropna(subset=list(columns))
+    return known.astype({c: "float64" for c in columns})
+
+
 def last_per_site(frame: pd.DataFrame, date_column: str) -> pd.DataFrame:
     return frame.sort_values(["site_id", date_column]).groupby("site_id").tail(1)
 

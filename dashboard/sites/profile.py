@@ -130,8 +130,24 @@ def visit_checks(visits: pd.DataFrame) -> dict[str, bool | None]:
     if visits.empty:
         return {}
     latest = visits.iloc[0]
-    return {key: None if pd.isna(latest[key]) else bool(latest[key])
-            for key in ("safety_captain_present", "independent_grading")}
+    checks = {key: None if pd.isna(latest.get(key)) else bool(latest[key])
+              for key in ("safety_captain_present", "independent_grading", "women_present",
+                          "armed_interference")}
+    # children under 15 seen at work: the count where there is one, else the flag
+    counted = latest.get("children_under_15")
+    flag = latest.get("children_under_15_present")
+    checks["children_under_15_present"] = (bool(counted > 0) if not pd.isna(counted)
+                                           else None if pd.isna(flag) else bool(flag))
+    return checks
+
+
+def list_text(values) -> str:
+    """A list cell (the minerals of a visit) as text: '–' when empty or not recorded."""
+    if isinstance(values, str):
+        return values
+    if values is None or not hasattr(values, "__len__") or not len(values):
+        return "–"
+    return ", ".join(str(v) for v in values)
 
 
 def _format(value, unit: str, language: str) -> str:
@@ -162,12 +178,24 @@ class IncidentTotals:
     incidents: int
     fatal: int
     fatalities: int
-    injuries: int
+    injuries: int  # at the incidents that recorded them
+    injuries_unknown: int = 0  # incidents whose injuries were not recorded
+
+    def injuries_text(self, language: str) -> str:
+        """The injured: '–' when no incident recorded them, 'at least N' when some did not."""
+        if self.injuries_unknown and self.injuries_unknown == self.incidents:
+            return "–"
+        number = i18n.number(self.injuries, language)
+        if self.injuries_unknown:
+            return i18n.translate(language, "site_profile.at_least", n=number)
+        return number
 
 
 def incident_totals(incidents: pd.DataFrame) -> IncidentTotals:
     return IncidentTotals(len(incidents), int((incidents["fatalities"] > 0).sum()),
-                          int(incidents["fatalities"].sum()), int(incidents["injuries"].sum()))
+                          int(incidents["fatalities"].sum()),
+                          int(incidents["injuries"].sum(skipna=True)),
+                          int(incidents["injuries"].isna().sum()))
 
 
 def incidents_figure(incidents: pd.DataFrame, kind_labels: dict[str, str], *, title: str,
@@ -179,12 +207,16 @@ def incidents_figure(incidents: pd.DataFrame, kind_labels: dict[str, str], *, ti
     for fatal, name, colour in ((False, injury_label, INJURY_COLOUR),
                                 (True, fatal_label, FATAL_COLOUR)):
         rows = incidents[(incidents["fatalities"] > 0) == fatal]
-        people = rows["fatalities"] + rows["injuries"]
+        # the people known to be affected (injuries not recorded: the deaths only)
+        people = rows["fatalities"] + rows["injuries"].fillna(0)
+        shown = pd.DataFrame({"fatalities": rows["fatalities"].astype(object),
+                              "injuries": rows["injuries"].astype(object).where(
+                                  rows["injuries"].notna(), "–")})
         figure.add_trace(go.Scatter(
             x=rows["occurred_on"], y=rows["kind"].map(kind_labels), mode="markers", name=name,
-            marker=dict(color=colour, size=(6 + 3 * people.clip(upper=6)).tolist(),
+            marker=dict(color=colour, size=(6 + 3 * people.clip(upper=6)).astype(float).tolist(),
                         line=dict(color="#333", width=0.5), opacity=0.85),
-            customdata=rows[["fatalities", "injuries"]].to_numpy(),
+            customdata=shown.to_numpy(),
             hovertemplate=(f"%{{x|%Y-%m-%d}}: %{{y}}<br>{fatalities_label} %{{customdata[0]}}, "
                            f"{injuries_label} %{{customdata[1]}}"
                            "<extra>%{fullData.name}</extra>")))

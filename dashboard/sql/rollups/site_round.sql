@@ -46,6 +46,12 @@ SELECT
     coalesce(sum(sampling_weight) FILTER (WHERE income_usd IS NOT NULL), 0) AS w_income_recorded,
     coalesce(sum(sampling_weight * income_usd) FILTER (WHERE income_women_usd IS NOT NULL), 0)
         AS w_income_usd_with_women,
+    count(*) FILTER (WHERE income_women_usd IS NOT NULL AND income_usd IS NOT NULL)
+        AS n_income_women_recorded,
+    coalesce(sum(sampling_weight)
+             FILTER (WHERE income_women_usd IS NOT NULL AND income_usd IS NOT NULL), 0)
+        AS w_income_women_recorded,
+    count(children_hazardous) AS n_hazardous_recorded,
     count(vsla_member) AS n_vsla_recorded,
     coalesce(sum(sampling_weight) FILTER (WHERE vsla_member IS NOT NULL), 0) AS w_vsla_recorded,
     coalesce(sum(sampling_weight) FILTER (WHERE vsla_member AND savings_usd IS NOT NULL), 0)
