@@ -195,6 +195,9 @@ with tab_assumptions:
                    low=i18n.decimal(low, language), high=i18n.decimal(high, language),
                    rule=rule_text(rule, bounds.low, bounds.high, by_id[key])),
                  icon=":material/edit_off:")
+    edited_ranges = {key: (low, high) for key, low, high in overrides}
+    for note in tables.loss_notes(resolved, edited_ranges, language):
+        st.caption(note)
     unsourced = sum(not a.sourced for a in resolved)
     st.caption(t("scenarios.unsourced_count", n=unsourced, total=len(resolved)))
     st.caption(t("scenarios.living_income_note", usd=i18n.money(living_income["value"],

@@ -98,3 +98,53 @@ def test_poisson_without_exposure_is_undefined_and_bad_counts_are_refused():
         intervals.poisson_rate(2.5, 10.0)
     with pytest.raises(ValueError, match="non-negative whole numbers"):
         intervals.poisson_rate(-1, 10.0)
+
+
+# Clopper-Pearson exact 95% limits (x, n, lower, upper), as tabulated e.g. in Newcombe (1998),
+# Table II, method 5: with V = p(1-p)/n and df = n - 1 (a simple random sample), the
+# Korn-Graubard interval is the Clopper-Pearson one.
+CLOPPER_PEARSON = [
+    (81, 263, 0.2527, 0.3676),
+    (15, 148, 0.0578, 0.1617),
+    (0, 20, 0.0000, 0.1684),
+    (1, 29, 0.0009, 0.1776),
+]
+
+
+@pytest.mark.parametrize("x, n, low, high", CLOPPER_PEARSON)
+def test_korn_graubard_on_a_simple_random_sample_is_clopper_pearson(x, n, low, high):
+    p = x / n
+    variance = p * (1 - p) / n if 0 < x < n else 0.0
+    lower, upper = intervals.korn_graubard(p, variance, n, n - 1)
+    assert (float(lower), float(upper)) == pytest.approx((low, high), abs=5e-5)
+
+
+def test_korn_graubard_uses_the_effective_sample_size():
+    """A design effect of 4 gives the exact interval of a sample a quarter the size (with
+    the degrees-of-freedom factor at 1 when df = n - 1), and a design effect below 1 never
+    narrows the interval beyond the simple random sample's (n* is capped at n)."""
+    p, n = 0.3, 400
+    lower, upper = intervals.korn_graubard(p, 4 * p * (1 - p) / n, n, n - 1)
+    x, size = p * n / 4, n / 4
+    expected = (stats.beta.ppf(0.025, x, size - x + 1), stats.beta.ppf(0.975, x + 1, size - x))
+    assert (float(lower), float(upper)) == pytest.approx(expected, abs=1e-9)
+    narrow = intervals.korn_graubard(p, 0.5 * p * (1 - p) / n, n, n - 1)
+    srs = intervals.korn_graubard(p, p * (1 - p) / n, n, n - 1)
+    assert np.allclose(narrow, srs)
+    few_sites = intervals.korn_graubard(p, 4 * p * (1 - p) / n, n, 7)
+    assert few_sites[0] < lower and few_sites[1] > upper  # fewer degrees of freedom: wider
+
+
+def test_design_t_is_the_t_interval_on_the_design_degrees_of_freedom():
+    lower, upper = intervals.design_t(120.0, 25.0, 9)
+    half = stats.t.ppf(0.975, 9) * 5
+    assert (float(lower), float(upper)) == pytest.approx((120 - half, 120 + half))
+    assert float(intervals.design_t(3.0, 25.0, 9)[0]) == 0.0  # an income is never negative
+    assert np.isnan(intervals.design_t(3.0, 25.0, 0)[0])  # no degrees of freedom, no interval
+
+
+def test_the_design_effect_of_a_share_is_against_p_q_over_n():
+    assert float(intervals.design_effect("korn_graubard", 0.2, 0.0008, 400, np.nan)) == \
+        pytest.approx(0.0008 / (0.2 * 0.8 / 400))
+    assert float(intervals.design_effect("design_t", 150.0, 30.0, 400, 12.0)) == 2.5
+    assert np.isnan(intervals.design_effect("korn_graubard", 0.0, 0.0, 400, np.nan))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scenario_fixture import ASSUMPTIONS, BY_ID
 
-from dashboard.scenario import assumptions
+from dashboard.scenario import assumptions, tables
 from dashboard.scenario.assumptions import AssumptionError
 
 # -- the assumptions file -------------------------------------------------------------------
@@ -117,3 +117,36 @@ def test_edits_in_the_assumptions_table_become_checked_overrides():
     assert overrides == (("child_labour.effect", 0.3, 0.4), ("safety.cost", 1000.0, 3000.0))
     assert [(key, rule) for key, _, _, rule in problems] == [
         ("child_labour.effect", "not_a_share"), ("credits.uptake", "not_a_number")]
+
+
+# -- issue 14: exact beta fits and ranges of gains that draw losses -------------------------
+
+def test_a_beta_range_with_an_exact_fit_is_accepted():
+    """[0.05, 0.95] is Beta(1, 1), the uniform distribution: the solver reports no progress
+    at the exact fit, so the fitted percentiles, not its flag, decide."""
+    a, b = assumptions.beta_parameters(0.05, 0.95)
+    assert (a, b) == pytest.approx((1.0, 1.0), abs=1e-6)
+    decay = BY_ID["livelihoods.decay"]
+    assert assumptions.range_rule(decay, 0.05, 0.95) is None
+    assert assumptions._quantile("beta", 0.05, 0.95, np.array([0.05, 0.5, 0.95])) == \
+        pytest.approx([0.05, 0.5, 0.95])
+
+
+def test_other_beta_ranges_fit_their_percentiles():
+    """Narrow, wide, skewed and U-shaped ranges: each fit gives back its own percentiles."""
+    for low, high in [(0.05, 0.25), (0.2, 0.8), (0.001, 0.999), (0.49, 0.51)]:
+        fit = assumptions.beta_parameters(low, high)
+        assert fit is not None, (low, high)
+        q = assumptions._quantile("beta", low, high, np.array([0.05, 0.95]))
+        assert q == pytest.approx([low, high], rel=1e-5, abs=1e-9)
+
+
+def test_a_normal_range_of_gains_says_how_often_it_draws_a_loss():
+    effect = BY_ID["livelihoods.effect"]
+    share = assumptions.share_below_zero(effect.distribution, effect.low, effect.high)
+    assert share == pytest.approx(0.0172, abs=5e-4)
+    draws = assumptions.sample([effect], draws=200_000)[effect.id]
+    assert (draws < 0).mean() == pytest.approx(share, abs=2e-3)
+    notes = tables.loss_notes(ASSUMPTIONS, {}, "en")
+    assert len(notes) == 1 and "1.7%" in notes[0] and effect.name_en in notes[0]
+    assert tables.loss_notes(ASSUMPTIONS, {effect.id: (8.0, 16.0)}, "fr") == []

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -269,13 +270,25 @@ def target_path(baseline: Point | None, targets: list[Point]) -> list[Point]:
 
 def path_value(path: list[Point], day: dt.date) -> float | None:
     """Where the path stands on ``day``: linear between its points, flat after the last."""
+    exact = _exact_path_value(path, day)
+    return None if exact is None else float(exact)
+
+
+def _decimal(value: float) -> Fraction:
+    """A value as the decimal number it is written as (0.48 is 48/100, not the binary
+    float nearest to it), so the status thresholds hold exactly at their boundaries."""
+    return Fraction(str(float(value)))
+
+
+def _exact_path_value(path: list[Point], day: dt.date) -> Fraction | None:
     if not path or day < path[0].day:
         return None
     for before, after in zip(path, path[1:]):
         if day <= after.day:
             span = (after.day - before.day).days
-            return before.value + (after.value - before.value) * (day - before.day).days / span
-    return path[-1].value
+            start, end = _decimal(before.value), _decimal(after.value)
+            return start + (end - start) * Fraction((day - before.day).days, span)
+    return _decimal(path[-1].value)
 
 
 def next_target(targets: list[Point], day: dt.date) -> Point | None:
@@ -312,28 +325,34 @@ def assess(actual: float | None, baseline: Point | None, targets: list[Point],
 
     When no change is planned yet (``day`` at the baseline, or a target equal to the
     baseline), on track means at least as good as the path, otherwise off track.
+
+    The arithmetic is exact on the values as written in decimal (``fractions.Fraction``):
+    baseline 0.30, target 0.50 and actual 0.48 is exactly 90% of the way, so on track,
+    where binary floating point would make it 89.999...% and at risk.
     """
     path = target_path(baseline, targets)
-    expected = path_value(path, day)
+    exact_expected = _exact_path_value(path, day)
+    expected = None if exact_expected is None else float(exact_expected)
     base = baseline.value if baseline else None
     if not path:
         return Assessment("no_target", day, actual, base, None, None)
-    if actual is None or expected is None:
+    if actual is None or exact_expected is None:
         return Assessment("no_data", day, actual, base, expected, None)
-    sign = 1.0 if direction == "higher_is_better" else -1.0
-    planned = sign * (expected - base)
-    achieved_change = sign * (actual - base)
+    sign = 1 if direction == "higher_is_better" else -1
+    exact_base, exact_actual = _decimal(base), _decimal(actual)
+    planned = sign * (exact_expected - exact_base)
+    achieved_change = sign * (exact_actual - exact_base)
     if planned <= 0:
-        status = "on_track" if sign * (actual - expected) >= 0 else "off_track"
+        status = "on_track" if sign * (exact_actual - exact_expected) >= 0 else "off_track"
         return Assessment(status, day, actual, base, expected, None)
     achieved = achieved_change / planned
-    if achieved >= ON_TRACK_FROM:
+    if achieved >= _decimal(ON_TRACK_FROM):
         status = "on_track"
-    elif achieved >= AT_RISK_FROM:
+    elif achieved >= _decimal(AT_RISK_FROM):
         status = "at_risk"
     else:
         status = "off_track"
-    return Assessment(status, day, actual, base, expected, achieved)
+    return Assessment(status, day, actual, base, expected, float(achieved))
 
 
 def progress(actual: float | None, baseline: float | None, target: float | None) -> float | None:

@@ -246,7 +246,12 @@ def range_rule(assumption: Assumption, low: float, high: float) -> str | None:
 
 @functools.lru_cache(maxsize=1024)
 def beta_parameters(low: float, high: float) -> tuple[float, float] | None:
-    """Beta(a, b) whose 5th and 95th percentiles are low and high (None if none is found)."""
+    """Beta(a, b) whose 5th and 95th percentiles are low and high (None if none is found).
+
+    A fit is accepted when its percentiles match (within 1e-6 of the range), whatever the
+    solver says of its own progress: at an exact fit such as [0.05, 0.95] = Beta(1, 1) the
+    solver stops with "not making good progress" although it has nothing left to improve.
+    """
     mean, sd = (low + high) / 2, (high - low) / (2 * Z95)
     concentration = max(mean * (1 - mean) / sd**2 - 1, 0.5)
     start = np.log([mean * concentration, (1 - mean) * concentration])
@@ -256,10 +261,20 @@ def beta_parameters(low: float, high: float) -> tuple[float, float] | None:
         return [special.betaincinv(a, b, 0.05) - low, special.betaincinv(a, b, 0.95) - high]
 
     solution = optimize.root(miss, start, method="hybr")
-    if not solution.success or max(abs(v) for v in miss(solution.x)) > 1e-6 * max(high, 1e-3):
+    if not np.all(np.isfinite(solution.x)) or \
+            max(abs(v) for v in miss(solution.x)) > 1e-6 * max(high, 1e-3):
         return None
     a, b = np.exp(solution.x)
     return float(a), float(b)
+
+
+def share_below_zero(distribution: str, low: float, high: float) -> float:
+    """The share of draws below zero: non-zero only for a normal range, whose tails are
+    unbounded (a range of gains, 2 to 16, still gives a few draws a loss)."""
+    if distribution != "normal" or low == high:
+        return 0.0
+    mean, sd = (low + high) / 2, (high - low) / (2 * Z95)
+    return float(special.ndtr(-mean / sd))
 
 
 def quantile(assumption: Assumption, q: np.ndarray | float) -> np.ndarray:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from dashboard import i18n
-from dashboard.scenario.assumptions import WORKSTREAMS, Assumption
+from dashboard.scenario.assumptions import WORKSTREAMS, Assumption, share_below_zero
 from dashboard.scenario.baseline import Baseline
 from dashboard.scenario.model import OUTCOME, OUTCOMES, Projection, Scenario
 
@@ -119,6 +119,22 @@ def assumption_table(assumptions: Sequence[Assumption],
             "note": getattr(a, f"note_{language}"),
         })
     return pd.DataFrame(rows)
+
+
+def loss_notes(assumptions: Sequence[Assumption], edited: Mapping[str, tuple[float, float]],
+               language: str, smallest: float = 0.001) -> list[str]:
+    """One sentence per assumption whose range is of gains (not below zero) but whose
+    distribution still draws losses below zero, saying how often."""
+    notes = []
+    for a in assumptions:
+        low, high = edited.get(a.id, (a.low, a.high))
+        share = share_below_zero(a.distribution, low, high)
+        if low >= 0 and share >= smallest:
+            notes.append(i18n.translate(
+                language, "scenarios.loss_note", name=getattr(a, f"name_{language}"),
+                low=i18n.decimal(low, language), high=i18n.decimal(high, language),
+                share=i18n.percent(share, language, 1)))
+    return notes
 
 
 def _recorded(assumption: Assumption, recorded: Mapping[tuple[str, str], float],
