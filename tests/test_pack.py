@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 from support import APP, ROOT
 
-from dashboard import data, i18n, pack
+from dashboard import data, i18n, pack, privacy
 from dashboard.filters import Filters
 from dashboard.pack import __main__ as cli
 from dashboard.pack import render
@@ -214,3 +214,34 @@ def test_the_pack_carries_the_scenario_set_this_session(demo, monkeypatch):
     assert request.scenario["budget"] == "2000000" and request.scenario["years"] == "2"
     page = files["html"].decode()
     assert 'id="scenario"' in page and "USD 2,000,000" in page
+
+
+def test_every_figure_of_the_pack_passes_the_role_door(demo, demo_db, tmp_path, monkeypatch):
+    seen = []
+    apply = privacy.apply
+
+    def spy(role, level, frame, query=""):
+        seen.append((role, query))
+        return apply(role, level, frame, query=query)
+    monkeypatch.setattr(privacy, "apply", spy)
+    out = tmp_path / "pack.html"
+    assert cli.main(["--role", "admin", "--db", str(demo_db), "--scenario", "budget=1000000",
+                     "--out", str(out)]) == 0
+    ran = {query for _, query in seen}
+    assert {role for role, _ in seen} == {"admin"}
+    assert {"indicator_registry", "screening_sites", "scenario_sites"} <= ran
+    assert len(ran) > 15
+
+
+def test_a_role_that_may_not_read_site_rows_gets_a_pack_without_them(demo, monkeypatch):
+    monkeypatch.setitem(privacy.ROLES, "aggregates", privacy.Role(
+        "aggregates", frozenset({"aggregate"})))
+    made = pack.gather(lambda name, **params: data.fetch(data.Viewer("aggregates"), name,
+                                                         **params),
+                       pack.Request("aggregates", "en", FILTERS, SCENARIO))
+    assert sum(len(o.cards) for o in made.objectives) == 14
+    assert made.watchlist.table is None
+    assert made.watchlist.summary == "The watchlist is not shown to the aggregates role."
+    assert made.scenario.figures == [] and "not shown" in made.scenario.problems[0]
+    page = render.to_html(made)
+    assert "Kawama" not in page and "Luilu" not in page  # no site of the watchlist is named

@@ -110,7 +110,17 @@ def gather(load: Loader, request: Request) -> Pack:
     return Pack(request=request, title=t("pack.title"),
                 cover=_cover(load, request, metadata, as_of), objectives=objectives,
                 watchlist=watchlist_summary(load, request, end),
-                scenario=_scenario(load, request) if request.scenario else None)
+                scenario=scenario_section(load, request) if request.scenario else None)
+
+
+def scenario_section(load: Loader, request: Request) -> Scenario:
+    """The scenario, or why the role does not see it (its baseline reads per-site rows)."""
+    try:
+        return _scenario(load, request)
+    except privacy.AccessDenied:
+        note = i18n.translate(request.language, "pack.scenario_not_shown", role=request.role)
+        return Scenario(settings=pd.DataFrame(), headlines=pd.DataFrame(), figures=[],
+                        problems=[note])
 
 
 # -- first page -----------------------------------------------------------------------------

@@ -41,3 +41,16 @@ def test_split_by_sex_then_download_the_chart_data(page, server, screenshot):
     assert set(actual["group"]) == {"Girls", "Boys"}
     assert download.value.suggested_filename == "cases_resolved_sex.csv"
     assert {"baseline", "target", "target_path"} <= set(data["series"])
+
+
+def test_a_tab_chosen_in_french_goes_into_the_link_as_its_key(page, server):
+    page.goto(f"{server.url}/trends?lang=fr&split=Sexe")  # a label, from an older link
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"split=sex\b"))
+    with rerun(page):
+        page.get_by_role("tab", name="3 · Revenus").click()
+    expect(page).to_have_url(re.compile(r"objective=income"))
+    page.goto(f"{server.url}/trends?objective=income&split=sex")  # the same link, in English
+    wait_for_app(page)
+    expect(page.get_by_role("tab", name="3 · Incomes")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("combobox", name="Split by")).to_have_value("Sex")
