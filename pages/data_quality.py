@@ -55,7 +55,8 @@ done, old, odd, twice = st.columns(4)
 done.metric(t("visits_done"), i18n.percent(share, language), border=True,
             help=t("visits_done_help"))
 old.metric(t("stale_sites", days=completeness.STALE_DAYS), i18n.number(stale, language),
-           border=True)
+           border=True, help=t("stale_help", days=completeness.STALE_DAYS,
+                               as_of=i18n.date(as_of, language)))
 odd.metric(t("outliers"), i18n.number(len(flagged), language), border=True,
            help=t("outliers_help", threshold=outliers.THRESHOLD))
 twice.metric(t("duplicate_rows"), i18n.number(int((shared["n_rows"] - 1).sum()), language),

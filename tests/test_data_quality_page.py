@@ -48,8 +48,8 @@ def test_the_page_shows_completeness_freshness_outliers_duplicates_and_imports(p
     assert not at.exception and not at.error
     assert at.title[0].value == "Data quality"
     assert [m.label for m in at.metric] == [
-        "Monthly visits done", "Sites not visited for 90 days or more",
-        "Outlying monthly values", "Rows sharing a key"]
+        "Monthly visits done", "Sites unvisited 90+ days",
+        "Outlying values", "Rows sharing a key"]
     visits = frame_with(at, "months_expected", "share_done")
     assert visits["share_done"].between(0, 1).all() and len(visits) > 10
     missing = frame_with(at, "field", "share_missing")
