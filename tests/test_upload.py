@@ -181,3 +181,9 @@ def test_old_uploads_are_removed_when_a_new_one_arrives(database):
     os.utime(old, (week_ago, week_ago))
     upload.save(database, "visits", "new.csv", io.BytesIO(b"y"), 1)
     assert not old.exists()
+
+
+def test_an_uploads_name_is_shown_as_its_sender_knew_it(database):
+    saved = upload.save(database, "visits", "Visites Juin.CSV", io.BytesIO(b"x"), 1)
+    assert upload.display_name(saved.name) == "visites-juin.csv"
+    assert upload.display_name("visites.csv") == "visites.csv"

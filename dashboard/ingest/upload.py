@@ -41,7 +41,8 @@ TYPES = ("csv", "txt", "tsv", "xlsx", "xls", "ods")  # no macro-enabled workbook
 KEEP_SECONDS = 7 * 24 * 3600
 REPORT_ROWS = 1000  # problems shown on the page; the whole report is a download
 COMMAND = "Data management page"
-GENERATED = re.compile(r"^\d{8}-\d{6}-[a-z]+-[a-z0-9_-]{0,40}-[0-9a-f]{12}\.[a-z]+$")
+GENERATED = re.compile(r"^\d{8}-\d{6}-(?P<kind>[a-z]+)-(?P<slug>[a-z0-9_-]{0,40})-[0-9a-f]{12}"
+                       r"\.(?P<type>[a-z]+)$")
 # the steps the pipeline announces, and how far along the bar each starts
 STEPS = {"read": 0.05, "check": 0.35, "plan": 0.6, "load": 0.7, "report": 0.95}
 
@@ -97,6 +98,13 @@ def generated_name(kind: str, name: str, extension: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     return f"{stamp}-{kind}-{slug}-{secrets.token_hex(6)}.{extension}"
+
+
+def display_name(name: str) -> str:
+    """An upload's generated name as a reader knows it (``visites-juin.csv``); any other
+    file's name as it is."""
+    match = GENERATED.match(name)
+    return f"{match['slug'] or match['kind']}.{match['type']}" if match else name
 
 
 def save(target: Path | str, kind: str, name: str, stream: BinaryIO, size: int) -> Path:

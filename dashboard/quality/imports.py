@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import i18n
-from dashboard.ingest import report
+from dashboard.ingest import report, upload
 
 RUNS = 10  # the last runs whose reports are summed up
 FAILED_COLUMNS = ["at", "kind", "file", "result", "column", "rule", "severity", "problems"]
@@ -35,8 +35,8 @@ def read_journal(path: Path) -> pd.DataFrame:
 
 
 def file_name(path: str) -> str:
-    """A file's name without the server's folders (an upload's is the generated one)."""
-    return Path(str(path)).name if path else ""
+    """A file's name without the server's folders (an upload's as its sender named it)."""
+    return upload.display_name(Path(str(path)).name) if path else ""
 
 
 def failed_rules(journal: pd.DataFrame, reports: Path, runs: int = RUNS) -> pd.DataFrame:

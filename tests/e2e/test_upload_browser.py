@@ -44,7 +44,8 @@ def test_an_admin_uploads_checks_and_imports_a_file(page, admin_server, screensh
     wait_for_app(page)
     expect(page.get_by_text("Imported: every page now shows the new data.")).to_be_visible()
     assert file_hash(database) != before and not saved.exists()
-    expect(page.get_by_text("Imported files (1)")).to_be_visible()  # the footer
+    expect(page.get_by_text("Imported files (1), newest first: visites-juin.csv (visits, ")
+           ).to_be_visible()  # the footer
     screenshot("upload-imported")
 
 
