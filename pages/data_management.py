@@ -42,7 +42,7 @@ def show(outcome, title: str, key: str) -> None:
     (st.error if outcome.result == "refused" else st.info)("  \n".join(lines), icon=icon)
     if not (outcome.errors or outcome.warnings):
         return
-    problems = upload.report_table(outcome.report, language)
+    problems = upload.report_table(outcome.report)
     total = outcome.errors + outcome.warnings
     if total > len(problems):
         st.caption(ui.t("upload.problems_shown", shown=len(problems), total=total))

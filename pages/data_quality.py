@@ -28,7 +28,18 @@ fresh = completeness.freshness(sites, as_of)
 flagged = outliers.outliers(visit_months, MEASURES)
 target = db.database_target()
 local = not target.startswith("md:")  # a MotherDuck database has no journal beside it
-journal = imports.read_journal(report.journal_path(target) if local else "")
+journal_file = report.journal_path(target) if local else None
+
+
+@st.cache_data(ttl="1h", max_entries=8, show_spinner=False)
+def import_runs(path, modified: float) -> tuple:
+    """The journal and the problems of its last runs' reports (read again when it changes)."""
+    runs = imports.read_journal(path) if path else imports.read_journal("")
+    return runs, imports.failed_rules(runs, path.parent / "reports" if path else "")
+
+
+journal, failed = import_runs(journal_file, journal_file.stat().st_mtime
+                              if journal_file and journal_file.exists() else 0.0)
 names = dict(zip(sites["site_id"], sites["name"]))
 
 
@@ -129,7 +140,6 @@ with tabs[3]:
 
 with tabs[4]:
     st.subheader(t("failed_title"))
-    failed = imports.failed_rules(journal, report.journal_path(target).parent / "reports")
     if failed.empty:
         st.info(t("no_failed", runs=imports.RUNS))
     else:

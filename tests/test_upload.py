@@ -138,7 +138,7 @@ def test_a_dry_run_shows_the_report_and_changes_nothing(database, tmp_path):
                            upload.Choice(dry_run=True, language="fr", user="admin@x.org"),
                            progress=lambda share, step: steps.append((share, step)))
     assert outcome.result == "dry_run" and file_hash(database) == before
-    table = upload.report_table(outcome.report, "fr")
+    table = upload.report_table(outcome.report)
     assert list(table.columns) == ["ligne", "feuille", "colonne", "valeur", "règle", "gravité",
                                    "message"]
     assert table.iloc[0]["règle"] == "not_number" and table.iloc[0]["ligne"] == 3

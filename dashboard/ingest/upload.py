@@ -32,7 +32,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from dashboard import build, i18n
-from dashboard.ingest import definitions, pipeline, templates
+from dashboard.ingest import definitions, pipeline, report, templates
 from dashboard.ingest.load import DatabaseChanged
 
 MAX_UPLOAD_MB = 100  # also server.maxUploadSize in .streamlit/config.toml (a test checks)
@@ -161,10 +161,10 @@ def check(target: Path | str, kind: str, path: Path, choice: Choice,
             progress(STEPS.get(step, 0.0), step)
 
     step = "check" if choice.dry_run else "import"
-    report = folder.parent / "reports" / f"{path.stem}-{step}-{secrets.token_hex(3)}.csv"
+    report_file = folder.parent / "reports" / f"{path.stem}-{step}-{secrets.token_hex(3)}.csv"
     options = pipeline.Options(dry_run=choice.dry_run, lenient=choice.lenient or choice.dry_run,
                                language=choice.language, user=choice.user, command=COMMAND,
-                               report=report, progress=announce)
+                               report=report_file, progress=announce)
     try:
         outcome = pipeline.import_file(Path(target), kind, path, options)
     except (build.IncompatibleDatabase, build.DatabaseBusy, build.DatabaseChanged,
@@ -177,10 +177,17 @@ def check(target: Path | str, kind: str, path: Path, choice: Choice,
     return outcome
 
 
-def report_table(path: Path, language: str, limit: int = REPORT_ROWS) -> pd.DataFrame:
+def report_delimiter(path: Path) -> str:
+    """A report's separator: a semicolon when it was written in French, else a comma."""
+    with open(path, encoding="utf-8-sig") as handle:
+        header = handle.readline()
+    return ";" if header.count(";") >= len(report.REPORT_COLUMNS) - 1 else ","
+
+
+def report_table(path: Path, limit: int = REPORT_ROWS) -> pd.DataFrame:
     """The first ``limit`` problems of a run's report, as the CSV has them (its columns in
     the run's language); the row number is a number, blank for a problem of the whole file."""
-    frame = pd.read_csv(path, sep=";" if language == "fr" else ",", encoding="utf-8-sig",
+    frame = pd.read_csv(path, sep=report_delimiter(path), encoding="utf-8-sig",
                         dtype=str, keep_default_na=False, nrows=limit)
     first = frame.columns[0]
     frame[first] = pd.to_numeric(frame[first].replace("", None)).astype("Int64")

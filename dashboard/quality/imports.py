@@ -70,10 +70,7 @@ def _problems(report_file: str, reports: Path) -> pd.DataFrame | None:
         return None
     if path.parent != reports or not path.is_file():
         return None
-    with open(path, encoding="utf-8-sig") as handle:
-        header = handle.readline()
-    delimiter = ";" if header.count(";") >= len(report.REPORT_COLUMNS) - 1 else ","
-    frame = pd.read_csv(path, sep=delimiter, encoding="utf-8-sig", dtype=str,
+    frame = pd.read_csv(path, sep=upload.report_delimiter(path), encoding="utf-8-sig", dtype=str,
                         keep_default_na=False, usecols=[2, 4, 5])
     frame.columns = ["column", "rule", "severity"]
     return frame.assign(severity=frame["severity"].map(_SEVERITIES).fillna(frame["severity"]))
