@@ -106,15 +106,18 @@ def test_only_the_programme_and_admin_roles_reach_the_page(use_db, small_db, mon
 
 # -- the footer of every page ---------------------------------------------------------------
 
-@pytest.mark.parametrize("page", [*PAGES, "data_management"])
-def test_every_page_says_where_its_data_come_from(use_db, small_db, monkeypatch, page):
+def test_the_admin_and_hidden_pages_say_where_their_data_come_from(use_db, small_db, monkeypatch):
+    """The other pages' footers are checked where test_app renders every page."""
+    assert set(PAGES) | {"data_management", "site_profile"} == {s.key for s in ui.PAGES}
     use_db(small_db)
     monkeypatch.setenv("FCA_ROLE", "admin")
-    at = visit_page(open_app(), page)
-    assert not at.exception
-    footer = shown(at.main.caption[-1].value)
-    assert footer.startswith("Data: synthetic demonstration data made by dashboard.demo "
-                             "(seed 42), built on ")
+    for page in ("data_management", "site_profile"):
+        at = open_app({"site_id": "FCA-0001"})
+        at = visit_page(at, page)
+        assert not at.exception
+        footer = shown(at.main.caption[-1].value)
+        assert footer.startswith("Data: synthetic demonstration data made by dashboard.demo "
+                                 "(seed 42), built on "), page
 
 
 def test_the_footer_names_the_files_imported(use_db, small_db, tmp_path):
