@@ -138,13 +138,18 @@ with tabs[3]:
                               "extra_rows": number_column("extra_rows"),
                               "examples": t("examples")})
 
+results = {r: t(f"results.{r}") for r in ("loaded", "refused", "dry_run", "unchanged", "failed")}
+severities = {s: ui.t(f"ingest.severity.{s}") for s in ("error", "warning")}
 with tabs[4]:
     st.subheader(t("failed_title"))
     if failed.empty:
         st.info(t("no_failed", runs=imports.RUNS))
     else:
         st.caption(t("failed_caption", runs=imports.RUNS))
-        st.dataframe(failed, hide_index=True, key="failed_rules", column_config={
+        shown_failed = failed.assign(result=failed["result"].map(results).fillna(
+            failed["result"]), severity=failed["severity"].map(severities).fillna(
+            failed["severity"]))
+        st.dataframe(shown_failed, hide_index=True, key="failed_rules", column_config={
             "at": st.column_config.DatetimeColumn(t("at")), "kind": t("kind"),
             "file": t("file"), "result": t("result"), "column": t("column"),
             "rule": t("rule"), "severity": t("severity"),
@@ -152,7 +157,9 @@ with tabs[4]:
     st.subheader(t("history_title"))
     if not journal.empty:
         st.caption(t("history_journal"))
-        st.dataframe(journal[["at", "kind", "mode", "result", "file", "rows_read",
+        history = journal.assign(result=journal["result"].map(results).fillna(
+            journal["result"]))
+        st.dataframe(history[["at", "kind", "mode", "result", "file", "rows_read",
                               "rows_accepted", "rows_rejected", "imported_by"]],
                      hide_index=True, key="history", column_config={
                          "at": st.column_config.DatetimeColumn(t("at")), "kind": t("kind"),

@@ -66,6 +66,7 @@ def test_the_page_shows_completeness_freshness_outliers_duplicates_and_imports(p
     assert set(failed["file"]) == {"visites-mai.csv"}
     history = frame_with(at, "imported_by")
     assert history["result"].tolist() == ["refused"]
+    assert set(failed["severity"]) == {"error"}
 
 
 def test_the_filters_narrow_the_page_to_one_site(planted):
@@ -79,6 +80,8 @@ def test_the_page_in_french(planted):
     at = visit_page(open_app({"lang": "FR"}), "data_quality")
     assert not at.exception and at.title[0].value == "Qualité des données"
     assert "Travailleurs (moyenne par visite)" in set(frame_with(at, "measure", "z")["measure"])
+    assert frame_with(at, "imported_by")["result"].tolist() == ["refusé"]
+    assert set(frame_with(at, "rule", "problems")["severity"]) == {"erreur"}
 
 
 def test_the_admin_role_sees_the_page(planted, monkeypatch):
