@@ -78,6 +78,7 @@ def import_section() -> None:
     name = markdown.escape(uploaded.name)
     if current not in runs:
         try:
+            uploaded.seek(0)
             saved = upload.save(target, kind, uploaded.name, uploaded, uploaded.size)
         except upload.UploadRefused as error:
             refused(error)
