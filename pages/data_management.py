@@ -16,30 +16,12 @@ st.title(ui.t("data_management.title"))
 st.markdown(ui.t("data_management.target", target=markdown.escape(db.describe_target(target))))
 
 # -- import a file --------------------------------------------------------------------------
-st.subheader(ui.t("upload.title"))
-st.caption(ui.t("upload.intro", mb=upload.MAX_UPLOAD_MB))
-kind = st.selectbox(ui.t("upload.kind"), definitions.kinds(), key="upload_kind",
-                    format_func=lambda k, lang=language:
-                    f"{k} – {definitions.get(k).description(lang)}")
-for column, template_language in zip(st.columns(2), ("en", "fr"), strict=True):
-    column.download_button(
-        ui.t("upload.template", lang=template_language.upper()),
-        lambda k=kind, lang=template_language: upload.template(k, lang),
-        file_name=upload.template_name(kind, template_language),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        help=ui.t("upload.template_help"), icon=":material/download:", on_click="ignore",
-        key=f"template_{template_language}")
-uploaded = st.file_uploader(ui.t("upload.file", mb=upload.MAX_UPLOAD_MB),
-                            type=list(upload.TYPES), max_upload_size=upload.MAX_UPLOAD_MB,
-                            key="upload_file")
-
-
 def refused(error: upload.UploadRefused) -> None:
     st.error(ui.t(f"upload.refused.{error.reason}", detail=markdown.escape(error.detail),
                   mb=upload.MAX_UPLOAD_MB), icon=":material/block:")
 
 
-def run(path, choice: upload.Choice, label: str):
+def run(kind: str, path, choice: upload.Choice, label: str):
     bar = st.progress(0.0, text=label)
     try:
         outcome = upload.check(target, kind, path, choice, progress=lambda share, step:
@@ -60,7 +42,7 @@ def show(outcome, title: str, key: str) -> None:
     (st.error if outcome.result == "refused" else st.info)("  \n".join(lines), icon=icon)
     if not (outcome.errors or outcome.warnings):
         return
-    problems = upload.report_table(outcome.report, language)
+    problems = upload.report_table(outcome.report)
     total = outcome.errors + outcome.warnings
     if total > len(problems):
         st.caption(ui.t("upload.problems_shown", shown=len(problems), total=total))
@@ -70,40 +52,67 @@ def show(outcome, title: str, key: str) -> None:
                        icon=":material/download:", key=f"download_{key}")
 
 
-if uploaded is not None:
+def import_section() -> None:
+    """Pick the kind, its templates, the upload, its check, then the import."""
+    kind = st.selectbox(ui.t("upload.kind"), definitions.kinds(), index=None,
+                        placeholder=ui.t("upload.kind_placeholder"), key="upload_kind",
+                        format_func=lambda k, lang=language:
+                        f"{k} – {definitions.get(k).description(lang)}")
+    if kind is None:
+        return
+    for column, template_language in zip(st.columns(2), ("en", "fr"), strict=True):
+        column.download_button(
+            ui.t("upload.template", lang=template_language.upper()),
+            lambda k=kind, lang=template_language: upload.template(k, lang),
+            file_name=upload.template_name(kind, template_language),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            help=ui.t("upload.template_help"), icon=":material/download:", on_click="ignore",
+            key=f"template_{template_language}")
+    uploaded = st.file_uploader(ui.t("upload.file", mb=upload.MAX_UPLOAD_MB),
+                                type=list(upload.TYPES), max_upload_size=upload.MAX_UPLOAD_MB,
+                                key="upload_file")
+    if uploaded is None:
+        return
     runs = st.session_state.setdefault("_uploads", {})
     current = f"{uploaded.file_id}:{kind}"
     name = markdown.escape(uploaded.name)
     if current not in runs:
         try:
+            uploaded.seek(0)
             saved = upload.save(target, kind, uploaded.name, uploaded, uploaded.size)
         except upload.UploadRefused as error:
             refused(error)
-            st.stop()
-        checked = run(saved, upload.Choice(dry_run=True, language=language),
+            return
+        checked = run(kind, saved, upload.Choice(dry_run=True, language=language),
                       ui.t("upload.checking"))
-        runs[current] = {"path": saved, "check": checked, "import": None}
+        runs[current] = {"path": saved, "check": checked, "import": None, "refused": None}
     state = runs[current]
-    if state["check"] is not None:
-        show(state["check"], ui.t("upload.check_title", name=name), "check")
-    if state["check"] is not None and state["import"] is None:
+    if state["check"] is None:
+        return
+    show(state["check"], ui.t("upload.check_title", name=name), "check")
+    if state["import"] is None:
         modes = {False: ui.t("upload.mode_strict"), True: ui.t("upload.mode_lenient")}
         lenient = st.radio(ui.t("upload.mode"), list(modes), format_func=modes.get,
                            horizontal=True, key="upload_lenient")
         if st.button(ui.t("upload.import"), type="primary", icon=":material/upload:",
                      key="upload_import"):
             email = st.user.get("email") if st.user.get("is_logged_in") else None
-            state["import"] = run(state["path"], upload.Choice(
+            outcome = run(kind, state["path"], upload.Choice(
                 lenient=lenient, language=language, user=email), ui.t("upload.importing"))
-            state["refused"] = None
-            if state["import"] is not None and state["import"].result == "refused":
-                state["import"], state["refused"] = None, state["import"]
+            refused_now = outcome is not None and outcome.result == "refused"
+            state["import"], state["refused"] = (None, outcome) if refused_now else (outcome,
+                                                                                     None)
             st.rerun()  # the page again, without the button and with the new data
     for key in ("refused", "import"):
-        if state.get(key) is not None:
+        if state[key] is not None:
             show(state[key], ui.t("upload.imported_title", name=name), key)
     if state["import"] is not None:
         st.caption(ui.t("upload.another"))
+
+
+st.subheader(ui.t("upload.title"))
+st.caption(ui.t("upload.intro", mb=upload.MAX_UPLOAD_MB))
+import_section()
 
 # -- what the database holds ----------------------------------------------------------------
 st.subheader(ui.t("data_management.tables"))

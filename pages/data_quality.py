@@ -28,7 +28,18 @@ fresh = completeness.freshness(sites, as_of)
 flagged = outliers.outliers(visit_months, MEASURES)
 target = db.database_target()
 local = not target.startswith("md:")  # a MotherDuck database has no journal beside it
-journal = imports.read_journal(report.journal_path(target) if local else "")
+journal_file = report.journal_path(target) if local else None
+
+
+@st.cache_data(ttl="1h", max_entries=8, show_spinner=False)
+def import_runs(path, modified: float) -> tuple:
+    """The journal and the problems of its last runs' reports (read again when it changes)."""
+    runs = imports.read_journal(path) if path else imports.read_journal("")
+    return runs, imports.failed_rules(runs, path.parent / "reports" if path else "")
+
+
+journal, failed = import_runs(journal_file, journal_file.stat().st_mtime
+                              if journal_file and journal_file.exists() else 0.0)
 names = dict(zip(sites["site_id"], sites["name"]))
 
 
@@ -55,7 +66,8 @@ done, old, odd, twice = st.columns(4)
 done.metric(t("visits_done"), i18n.percent(share, language), border=True,
             help=t("visits_done_help"))
 old.metric(t("stale_sites", days=completeness.STALE_DAYS), i18n.number(stale, language),
-           border=True)
+           border=True, help=t("stale_help", days=completeness.STALE_DAYS,
+                               as_of=i18n.date(as_of, language)))
 odd.metric(t("outliers"), i18n.number(len(flagged), language), border=True,
            help=t("outliers_help", threshold=outliers.THRESHOLD))
 twice.metric(t("duplicate_rows"), i18n.number(int((shared["n_rows"] - 1).sum()), language),
@@ -126,14 +138,18 @@ with tabs[3]:
                               "extra_rows": number_column("extra_rows"),
                               "examples": t("examples")})
 
+results = {r: t(f"results.{r}") for r in ("loaded", "refused", "dry_run", "unchanged", "failed")}
+severities = {s: ui.t(f"ingest.severity.{s}") for s in ("error", "warning")}
 with tabs[4]:
     st.subheader(t("failed_title"))
-    failed = imports.failed_rules(journal, report.journal_path(target).parent / "reports")
     if failed.empty:
         st.info(t("no_failed", runs=imports.RUNS))
     else:
         st.caption(t("failed_caption", runs=imports.RUNS))
-        st.dataframe(failed, hide_index=True, key="failed_rules", column_config={
+        shown_failed = failed.assign(result=failed["result"].map(results).fillna(
+            failed["result"]), severity=failed["severity"].map(severities).fillna(
+            failed["severity"]))
+        st.dataframe(shown_failed, hide_index=True, key="failed_rules", column_config={
             "at": st.column_config.DatetimeColumn(t("at")), "kind": t("kind"),
             "file": t("file"), "result": t("result"), "column": t("column"),
             "rule": t("rule"), "severity": t("severity"),
@@ -141,7 +157,9 @@ with tabs[4]:
     st.subheader(t("history_title"))
     if not journal.empty:
         st.caption(t("history_journal"))
-        st.dataframe(journal[["at", "kind", "mode", "result", "file", "rows_read",
+        history = journal.assign(result=journal["result"].map(results).fillna(
+            journal["result"]))
+        st.dataframe(history[["at", "kind", "mode", "result", "file", "rows_read",
                               "rows_accepted", "rows_rejected", "imported_by"]],
                      hide_index=True, key="history", column_config={
                          "at": st.column_config.DatetimeColumn(t("at")), "kind": t("kind"),

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import APP, PAGES, ROOT
+from support import APP, PAGES, ROOT, shown
 
 
 def open_app(query_params: dict | None = None) -> AppTest:
@@ -32,6 +32,8 @@ def test_page_renders_without_filters(demo, page):
     assert not at.error
     assert len(at.title) == 1
     assert at.warning[0].value.startswith("Demonstration data")
+    assert shown(at.main.caption[-1].value).startswith(  # the footer: where the data come from
+        "Data: synthetic demonstration data made by dashboard.demo (seed 42), built on ")
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -34,6 +34,7 @@ def upload_file(at: AppTest, name: str, content: bytes, kind: str = "visits") ->
 
 def test_an_upload_is_checked_then_imported(admin, tmp_path):
     at = visit_page(open_app(), "data_management")
+    at.selectbox(key="upload_kind").select("visits").run()
     assert at.file_uploader(key="upload_file").proto.max_upload_size_mb == upload.MAX_UPLOAD_MB
     before = file_hash(admin)
     at = upload_file(at, "../../visites.csv",
@@ -107,3 +108,9 @@ def test_a_programme_viewer_cannot_switch_to_the_page(use_db, small_db, monkeypa
     at = open_app()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGE)
+
+
+def test_nothing_is_offered_before_the_kind_is_chosen(admin):
+    at = visit_page(open_app(), "data_management")
+    assert at.selectbox(key="upload_kind").value is None
+    assert not at.file_uploader and not at.get("download_button")

@@ -46,8 +46,8 @@ def test_the_page_shows_completeness_freshness_outliers_duplicates_and_imports(p
     assert not at.exception and not at.error
     assert at.title[0].value == "Data quality"
     assert [m.label for m in at.metric] == [
-        "Monthly visits done", "Sites not visited for 90 days or more",
-        "Outlying monthly values", "Rows sharing a key"]
+        "Monthly visits done", "Sites unvisited 90+ days",
+        "Outlying values", "Rows sharing a key"]
     visits = frame_with(at, "months_expected", "share_done")
     assert visits["share_done"].between(0, 1).all() and len(visits) > 10
     missing = frame_with(at, "field", "share_missing")
@@ -64,6 +64,7 @@ def test_the_page_shows_completeness_freshness_outliers_duplicates_and_imports(p
     assert set(failed["file"]) == {"visites-mai.csv"}
     history = frame_with(at, "imported_by")
     assert history["result"].tolist() == ["refused"]
+    assert set(failed["severity"]) == {"error"}
 
 
 def test_the_filters_narrow_the_page_to_one_site(planted):
@@ -77,6 +78,8 @@ def test_the_page_in_french(planted):
     at = visit_page(open_app({"lang": "FR"}), "data_quality")
     assert not at.exception and at.title[0].value == "Qualité des données"
     assert "Travailleurs (moyenne par visite)" in set(frame_with(at, "measure", "z")["measure"])
+    assert frame_with(at, "imported_by")["result"].tolist() == ["refusé"]
+    assert set(frame_with(at, "rule", "problems")["severity"]) == {"erreur"}
 
 
 def test_the_admin_role_sees_the_page(planted, monkeypatch):
@@ -100,15 +103,18 @@ def test_only_the_programme_and_admin_roles_reach_the_page(use_db, small_db, mon
 
 # -- the footer of every page ---------------------------------------------------------------
 
-@pytest.mark.parametrize("page", [*PAGES, "data_management"])
-def test_every_page_says_where_its_data_come_from(use_db, small_db, monkeypatch, page):
+def test_the_admin_and_hidden_pages_say_where_their_data_come_from(use_db, small_db, monkeypatch):
+    """The other pages' footers are checked where test_app renders every page."""
+    assert set(PAGES) | {"data_management", "site_profile"} == {s.key for s in ui.PAGES}
     use_db(small_db)
     monkeypatch.setenv("FCA_ROLE", "admin")
-    at = visit_page(open_app(), page)
-    assert not at.exception
-    footer = shown(at.main.caption[-1].value)
-    assert footer.startswith("Data: synthetic demonstration data made by dashboard.demo "
-                             "(seed 42), built on ")
+    for page in ("data_management", "site_profile"):
+        at = open_app({"site_id": "FCA-0001"})
+        at = visit_page(at, page)
+        assert not at.exception
+        footer = shown(at.main.caption[-1].value)
+        assert footer.startswith("Data: synthetic demonstration data made by dashboard.demo "
+                                 "(seed 42), built on "), page
 
 
 def test_the_footer_names_the_files_imported(use_db, small_db, tmp_path):

@@ -10,6 +10,8 @@ import re
 import tomllib
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ingest_fixtures import VISIT_HEADER, file_hash, fresh_copy, visit, write_csv
 from support import ROOT
 
@@ -138,7 +140,7 @@ def test_a_dry_run_shows_the_report_and_changes_nothing(database, tmp_path):
                            upload.Choice(dry_run=True, language="fr", user="admin@x.org"),
                            progress=lambda share, step: steps.append((share, step)))
     assert outcome.result == "dry_run" and file_hash(database) == before
-    table = upload.report_table(outcome.report, "fr")
+    table = upload.report_table(outcome.report)
     assert list(table.columns) == ["ligne", "feuille", "colonne", "valeur", "règle", "gravité",
                                    "message"]
     assert table.iloc[0]["règle"] == "not_number" and table.iloc[0]["ligne"] == 3
@@ -181,3 +183,25 @@ def test_old_uploads_are_removed_when_a_new_one_arrives(database):
     os.utime(old, (week_ago, week_ago))
     upload.save(database, "visits", "new.csv", io.BytesIO(b"y"), 1)
     assert not old.exists()
+
+
+def test_an_uploads_name_is_shown_as_its_sender_knew_it(database):
+    saved = upload.save(database, "visits", "Visites Juin.CSV", io.BytesIO(b"x"), 1)
+    assert upload.display_name(saved.name) == "visites-juin.csv"
+    assert upload.display_name("visites.csv") == "visites.csv"
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(min_size=0, max_size=120) | st.builds(
+    lambda stem, ext: f"{stem}.{ext}", st.text(max_size=60),
+    st.sampled_from([*upload.TYPES, "CSV", "py", "sh", ""])))
+def test_any_name_is_refused_or_saved_inside_the_uploads_folder(database, name):
+    folder = (database.parent / "uploads").resolve()
+    try:
+        saved = upload.save(database, "visits", name, io.BytesIO(b"x"), 1)
+    except upload.UploadRefused as refused:
+        assert refused.reason == "type"
+        return
+    assert saved.parent == folder and upload.GENERATED.match(saved.name)
+    assert saved.suffix[1:] in upload.TYPES
+    saved.unlink()

@@ -32,7 +32,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from dashboard import build, i18n
-from dashboard.ingest import definitions, pipeline, templates
+from dashboard.ingest import definitions, pipeline, report, templates
 from dashboard.ingest.load import DatabaseChanged
 
 MAX_UPLOAD_MB = 100  # also server.maxUploadSize in .streamlit/config.toml (a test checks)
@@ -41,7 +41,8 @@ TYPES = ("csv", "txt", "tsv", "xlsx", "xls", "ods")  # no macro-enabled workbook
 KEEP_SECONDS = 7 * 24 * 3600
 REPORT_ROWS = 1000  # problems shown on the page; the whole report is a download
 COMMAND = "Data management page"
-GENERATED = re.compile(r"^\d{8}-\d{6}-[a-z]+-[a-z0-9_-]{0,40}-[0-9a-f]{12}\.[a-z]+$")
+GENERATED = re.compile(r"^\d{8}-\d{6}-(?P<kind>[a-z]+)-(?P<slug>[a-z0-9_-]{0,40})-[0-9a-f]{12}"
+                       r"\.(?P<type>[a-z]+)$")
 # the steps the pipeline announces, and how far along the bar each starts
 STEPS = {"read": 0.05, "check": 0.35, "plan": 0.6, "load": 0.7, "report": 0.95}
 
@@ -99,6 +100,13 @@ def generated_name(kind: str, name: str, extension: str) -> str:
     return f"{stamp}-{kind}-{slug}-{secrets.token_hex(6)}.{extension}"
 
 
+def display_name(name: str) -> str:
+    """An upload's generated name as a reader knows it (``visites-juin.csv``); any other
+    file's name as it is."""
+    match = GENERATED.match(name)
+    return f"{match['slug'] or match['kind']}.{match['type']}" if match else name
+
+
 def save(target: Path | str, kind: str, name: str, stream: BinaryIO, size: int) -> Path:
     """Save an upload of ``kind`` (``name`` as the browser sent it, ``size`` as it claimed)
     into the uploads folder; return where it is."""
@@ -153,10 +161,10 @@ def check(target: Path | str, kind: str, path: Path, choice: Choice,
             progress(STEPS.get(step, 0.0), step)
 
     step = "check" if choice.dry_run else "import"
-    report = folder.parent / "reports" / f"{path.stem}-{step}-{secrets.token_hex(3)}.csv"
+    report_file = folder.parent / "reports" / f"{path.stem}-{step}-{secrets.token_hex(3)}.csv"
     options = pipeline.Options(dry_run=choice.dry_run, lenient=choice.lenient or choice.dry_run,
                                language=choice.language, user=choice.user, command=COMMAND,
-                               report=report, progress=announce)
+                               report=report_file, progress=announce)
     try:
         outcome = pipeline.import_file(Path(target), kind, path, options)
     except (build.IncompatibleDatabase, build.DatabaseBusy, build.DatabaseChanged,
@@ -169,10 +177,17 @@ def check(target: Path | str, kind: str, path: Path, choice: Choice,
     return outcome
 
 
-def report_table(path: Path, language: str, limit: int = REPORT_ROWS) -> pd.DataFrame:
+def report_delimiter(path: Path) -> str:
+    """A report's separator: a semicolon when it was written in French, else a comma."""
+    with open(path, encoding="utf-8-sig") as handle:
+        header = handle.readline()
+    return ";" if header.count(";") >= len(report.REPORT_COLUMNS) - 1 else ","
+
+
+def report_table(path: Path, limit: int = REPORT_ROWS) -> pd.DataFrame:
     """The first ``limit`` problems of a run's report, as the CSV has them (its columns in
     the run's language); the row number is a number, blank for a problem of the whole file."""
-    frame = pd.read_csv(path, sep=";" if language == "fr" else ",", encoding="utf-8-sig",
+    frame = pd.read_csv(path, sep=report_delimiter(path), encoding="utf-8-sig",
                         dtype=str, keep_default_na=False, nrows=limit)
     first = frame.columns[0]
     frame[first] = pd.to_numeric(frame[first].replace("", None)).astype("Int64")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import i18n
-from dashboard.ingest import report
+from dashboard.ingest import report, upload
 
 RUNS = 10  # the last runs whose reports are summed up
 FAILED_COLUMNS = ["at", "kind", "file", "result", "column", "rule", "severity", "problems"]
@@ -35,8 +35,8 @@ def read_journal(path: Path) -> pd.DataFrame:
 
 
 def file_name(path: str) -> str:
-    """A file's name without the server's folders (an upload's is the generated one)."""
-    return Path(str(path)).name if path else ""
+    """A file's name without the server's folders (an upload's as its sender named it)."""
+    return upload.display_name(Path(str(path)).name) if path else ""
 
 
 def failed_rules(journal: pd.DataFrame, reports: Path, runs: int = RUNS) -> pd.DataFrame:
@@ -70,10 +70,7 @@ def _problems(report_file: str, reports: Path) -> pd.DataFrame | None:
         return None
     if path.parent != reports or not path.is_file():
         return None
-    with open(path, encoding="utf-8-sig") as handle:
-        header = handle.readline()
-    delimiter = ";" if header.count(";") >= len(report.REPORT_COLUMNS) - 1 else ","
-    frame = pd.read_csv(path, sep=delimiter, encoding="utf-8-sig", dtype=str,
+    frame = pd.read_csv(path, sep=upload.report_delimiter(path), encoding="utf-8-sig", dtype=str,
                         keep_default_na=False, usecols=[2, 4, 5])
     frame.columns = ["column", "rule", "severity"]
     return frame.assign(severity=frame["severity"].map(_SEVERITIES).fillna(frame["severity"]))

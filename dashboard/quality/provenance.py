@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard import i18n, markdown
+from dashboard.ingest import upload
 
 SHOWN = 3  # files named; the others are counted
 
@@ -40,7 +41,7 @@ def footer(metadata: dict[str, str], sources: pd.DataFrame, language: str,
 
 def _name(path) -> str:
     text = str(path or "")
-    return text.replace("\\", "/").rsplit("/", 1)[-1] or "?"
+    return upload.display_name(text.replace("\\", "/").rsplit("/", 1)[-1]) or "?"
 
 
 def _day(value) -> dt.date | None:
