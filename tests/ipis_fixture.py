@@ -23,7 +23,8 @@ def ipis_row(pcode, name, date, lon, lat, *, onsite="yes", province="", workers=
               "mineral3": minerals[2], "childunder15": child, "women": women,
               "interference": interference, "armed_group1": "FARDC" if interference else "",
               "state_service1": "SAEMAPE", "traceability": "iTSCi", "qualification": "vert",
-              "childunder15work": "Transport" if child == "yes" else ""}
+              "childunder15work": "Transport" if child == "yes" else "",
+              "visit_onsite_novisitreason": "Insécurité" if onsite == "no" else ""}
     return [values.get(column, "") for column in HEADER]
 
 

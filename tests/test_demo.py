@@ -86,7 +86,7 @@ def test_the_schema_rejects_impossible_visits(rule, row):
     con.execute(SCHEMA_SQL.read_text())
     with pytest.raises(duckdb.ConstraintException):
         con.execute(f"INSERT INTO site_visits VALUES (1, 'FCA-0001', DATE '2024-01-01', {row},"
-                    " true, true, 'test')")
+                    " true, true, 'test', NULL, NULL, NULL, NULL)")
 
 
 def test_the_schema_rejects_a_site_outside_the_drc():

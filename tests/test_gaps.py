@@ -222,3 +222,12 @@ def test_sites_in_the_east_are_in_the_filters_and_framed_on_the_map(gaps):
     at = open_page("sites_map", period=["2020-01", "2022-06"])
     view = deck_spec(at)["initialViewState"]
     assert -8 < view["latitude"] < 0 and 25 < view["longitude"] < 29 and view["zoom"] < 6
+
+
+def test_the_screening_survey_figures_count_the_households_that_answered(gaps):
+    rounds = db.run("screening_survey_rounds", start=START, end=END)
+    assert rounds["households"].sum() == count(gaps, """SELECT count(*) FROM household_survey
+        JOIN survey_rounds AS r USING (round_id)
+        WHERE r.fielded_to BETWEEN $start AND $end AND income_mining_usd IS NOT NULL
+          AND income_non_mining_usd IS NOT NULL""", {"start": START, "end": END})
+    assert (rounds["children_in_mining"].fillna(0) <= rounds["children_5_17"].fillna(0)).all()

@@ -50,6 +50,8 @@ def test_an_ipis_file_loads_sites_and_visits(database, tmp_path):
             ("6", "visit_onsite", "ipis_not_visited", "warning"),
             ("8", "visit_date", "ipis_programme_visit_kept", "warning")} <= rules(outcome)
     assert not [p for p in problems(outcome) if p["severity"] == "error"]
+    (not_visited,) = [p for p in problems(outcome) if p["rule"] == "ipis_not_visited"]
+    assert "reason given: Insécurité" in not_visited["message"]
 
     # matched sites keep what they had and gain the code; three mines are added
     assert query(database, "SELECT count(*) FROM sites")[0][0] == before + 3

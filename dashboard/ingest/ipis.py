@@ -230,7 +230,8 @@ def _visits(rows: pd.DataFrame, sites: pd.DataFrame,
         onsite = _flag(row.get("visitonsite"))
         if onsite == "no":
             problems.append((int(row["_row"]), "visit_onsite", row.get("visitonsite"),
-                             "ipis_not_visited", None, "warning"))
+                             "ipis_not_visited", row.get("visitonsitenovisitreason") or "–",
+                             "warning"))
             continue
         if onsite not in (None, "yes"):
             problems.append((int(row["_row"]), "visit_onsite", row.get("visitonsite"),

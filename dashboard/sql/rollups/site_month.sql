@@ -55,12 +55,7 @@ visits AS (
            count(*) FILTER (WHERE children_under_15 IS NOT NULL AND workers IS NOT NULL)
                AS visits_with_children_under_15,
            count(*) FILTER (WHERE children_15_17 IS NOT NULL AND workers IS NOT NULL)
-               AS visits_with_children_15_17,
-           -- children under 15 seen at work, counted or only noted (IPIS records whether)
-           count(*) FILTER (WHERE coalesce(children_under_15_present, children_under_15 > 0))
-               AS visits_children_under_15_present,
-           count(coalesce(children_under_15_present, children_under_15 > 0))
-               AS visits_children_under_15_presence_recorded
+               AS visits_with_children_15_17
     FROM site_visits
     GROUP BY ALL
 ),
@@ -128,9 +123,6 @@ joined AS (
            coalesce(v.visits_with_depth, 0) AS visits_with_depth,
            coalesce(v.visits_with_children_under_15, 0) AS visits_with_children_under_15,
            coalesce(v.visits_with_children_15_17, 0) AS visits_with_children_15_17,
-           coalesce(v.visits_children_under_15_present, 0) AS visits_children_under_15_present,
-           coalesce(v.visits_children_under_15_presence_recorded, 0)
-               AS visits_children_under_15_presence_recorded,
            last_value(v.workers_seen / nullif(v.visits_with_workers, 0) IGNORE NULLS)
                OVER (PARTITION BY c.site_id ORDER BY c.month) AS workforce,
            coalesce(i.incidents, 0) AS incidents,
