@@ -205,7 +205,10 @@ def funnel_view() -> None:
             })
 
 
-# only the open tab runs and is sent (a funnel of every site is large at sector scale)
+# only the open tab runs and is sent (a funnel of every site is large at sector scale); a
+# link naming a measure opens on the funnel plots
+if "measure" in st.query_params and "problem_view" not in st.session_state:
+    st.session_state["problem_view"] = ui.t("problem_sites.tab_funnels")
 watch_tab, funnel_tab, method_tab = st.tabs([
     ui.t("problem_sites.tab_watchlist"), ui.t("problem_sites.tab_funnels"),
     ui.t("problem_sites.tab_method")], key="problem_view", on_change="rerun")
