@@ -14,7 +14,7 @@
 -- Woodruff, R. S. (1952). Confidence intervals for medians and other position measures.
 -- Journal of the American Statistical Association 47(260), 635-646.
 -- level: aggregate
-WITH households AS (
+WITH households AS MATERIALIZED (
     SELECT r.fielded_from AS period, h.site_id, coalesce(s.province, '') AS stratum,
            ($head_gender IS NULL OR h.head_gender = $head_gender) AS in_domain,
            h.income_mining_usd + h.income_non_mining_usd AS income_usd,
@@ -25,7 +25,7 @@ WITH households AS (
     WHERE h.site_id IN (SELECT site_id FROM chosen_sites($province, $site_id, $programme_status))
       AND r.fielded_from BETWEEN $start AND $end
 ),
-cumulated AS (
+cumulated AS MATERIALIZED (
     SELECT period, income_usd,
            sum(weight) OVER (PARTITION BY period ORDER BY income_usd
                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS weight_up_to,

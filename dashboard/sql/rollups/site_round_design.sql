@@ -61,9 +61,16 @@ denominators AS (
     SELECT interview_id, 'w_children_5_17', w_children_5_17, w_children_5_17 FROM answers
 )
 SELECT
+    -- the measure's key: rows sorted by it let a query read only its measure's row groups
+    -- (string statistics keep 8 characters, too few to tell w_children_* apart)
+    hash(n.numerator || ' / ' || d.denominator) AS measure,
     a.site_id, a.round_id, a.head_gender, n.numerator, d.denominator,
-    count(*) AS households,
-    sum(d.units) AS n,
+    -- the round's first fieldwork day and the site's province (its stratum), so a query
+    -- needs no join (an import of sites or rounds rebuilds this rollup)
+    any_value(r.fielded_from) AS period,
+    coalesce(any_value(s.province), '') AS stratum,
+    count(*)::DOUBLE AS households,  -- DOUBLE: sums of them stay cheap (no HUGEINT)
+    sum(d.units)::DOUBLE AS n,
     sum(a.w) AS w,
     sum(a.w * n.y) AS y,
     sum(a.w * d.x) AS x,
@@ -77,5 +84,7 @@ SELECT
 FROM answers AS a
 JOIN numerators AS n USING (interview_id)
 JOIN denominators AS d USING (interview_id)
-GROUP BY ALL
-ORDER BY numerator, denominator, round_id, site_id, head_gender
+JOIN survey_rounds AS r ON r.round_id = a.round_id
+LEFT JOIN sites AS s ON s.site_id = a.site_id
+GROUP BY a.site_id, a.round_id, a.head_gender, n.numerator, d.denominator
+ORDER BY measure, round_id, site_id, head_gender
