@@ -15,8 +15,12 @@
 -- dashboard/indicators/design.py turns these into the interval; the formulas and references
 -- are there.
 -- level: aggregate
+-- one row per site (primary sampling unit) and round: its sums within the domain (all
+-- households, or those whose head is $head_gender), and all its interviews as units
 WITH chosen AS (
-    SELECT ($head_gender IS NULL OR x.head_gender = $head_gender) AS in_domain, x.*
+    SELECT x.period, x.stratum, x.site_id, x.units, x.site_households,
+           CASE $head_gender WHEN 'female' THEN x.female WHEN 'male' THEN x.male
+                ELSE x.total END AS domain
     FROM site_round_design AS x
     WHERE x.measure = hash($numerator || ' / ' || $denominator)
       AND x.numerator = CASE $numerator
@@ -40,24 +44,8 @@ WITH chosen AS (
       AND x.site_id IN (SELECT site_id FROM chosen_sites($province, $site_id, $programme_status))
       AND x.period BETWEEN $start AND $end
 ),
--- one row per site (primary sampling unit) and round: its sums within the domain
 psu AS (
-    SELECT period, stratum, site_id,
-           sum(households) AS units,  -- all its interviews: the units if it stands alone
-           max(site_households) AS site_households,
-           coalesce(sum(households) FILTER (WHERE in_domain), 0) AS households,
-           coalesce(sum(n) FILTER (WHERE in_domain), 0) AS n,
-           coalesce(sum(w) FILTER (WHERE in_domain), 0) AS w,
-           coalesce(sum(y) FILTER (WHERE in_domain), 0) AS y,
-           coalesce(sum(x) FILTER (WHERE in_domain), 0) AS x,
-           coalesce(sum(wyy) FILTER (WHERE in_domain), 0) AS wyy,
-           coalesce(sum(wxy) FILTER (WHERE in_domain), 0) AS wxy,
-           coalesce(sum(wxx) FILTER (WHERE in_domain), 0) AS wxx,
-           coalesce(sum(wwyy) FILTER (WHERE in_domain), 0) AS wwyy,
-           coalesce(sum(wwxy) FILTER (WHERE in_domain), 0) AS wwxy,
-           coalesce(sum(wwxx) FILTER (WHERE in_domain), 0) AS wwxx
-    FROM chosen
-    GROUP BY period, stratum, site_id
+    SELECT period, stratum, site_id, units, site_households, domain.* FROM chosen
 ),
 -- one row per province (stratum): the sums and cross-products of its sites' totals, and the
 -- round's ratio r and weighted denominator X (windows over the strata). With the site total

@@ -1,5 +1,6 @@
 -- site_round_design: the household survey's design sums, in long form: one row per site,
--- survey round, gender of the head of household and measure, a measure being a numerator and
+-- survey round and measure (with the sums over all households, and over those whose head is a
+-- woman, a man, as three structs of the same fields), a measure being a numerator and
 -- a denominator of the indicator_survey_ratio family (every pair the registry may name).
 -- For each, with w the sampling weight and y, x the household's numerator and denominator
 -- values (an unanswered question adds 0, as the weighted sums of site_round_head_gender skip
@@ -59,10 +60,9 @@ denominators AS (
     SELECT interview_id, 'w_vsla_members', w_vsla_members, w_vsla_members FROM answers
     UNION ALL
     SELECT interview_id, 'w_children_5_17', w_children_5_17, w_children_5_17 FROM answers
-)
+),
+by_gender AS (
 SELECT
-    -- the measure's key: rows sorted by it let a query read only its measure's row groups
-    -- (string statistics keep 8 characters, too few to tell w_children_* apart)
     hash(n.numerator || ' / ' || d.denominator) AS measure,
     a.site_id, a.round_id, a.head_gender, n.numerator, d.denominator,
     -- the round's first fieldwork day and the site's province (its stratum), so a query
@@ -87,4 +87,39 @@ JOIN denominators AS d USING (interview_id)
 JOIN survey_rounds AS r ON r.round_id = a.round_id
 LEFT JOIN sites AS s ON s.site_id = a.site_id
 GROUP BY a.site_id, a.round_id, a.head_gender, n.numerator, d.denominator
-ORDER BY measure, round_id, site_id, head_gender
+)
+SELECT
+    -- the measure's key: rows sorted by it let a query read only its measure's row groups
+    -- (string statistics keep 8 characters, too few to tell w_children_* apart)
+    measure, site_id, round_id, numerator, denominator, period, stratum,
+    max(site_households) AS site_households,
+    sum(households) AS units,  -- every household interviewed at the site in the round
+    -- the sums over all households, and over those whose head is a woman, a man
+    {households: sum(households), n: sum(n), w: sum(w), y: sum(y), x: sum(x),
+     wyy: sum(wyy), wxy: sum(wxy), wxx: sum(wxx),
+     wwyy: sum(wwyy), wwxy: sum(wwxy), wwxx: sum(wwxx)} AS total,
+    {households: coalesce(sum(households) FILTER (WHERE head_gender = 'female'), 0),
+     n: coalesce(sum(n) FILTER (WHERE head_gender = 'female'), 0),
+     w: coalesce(sum(w) FILTER (WHERE head_gender = 'female'), 0),
+     y: coalesce(sum(y) FILTER (WHERE head_gender = 'female'), 0),
+     x: coalesce(sum(x) FILTER (WHERE head_gender = 'female'), 0),
+     wyy: coalesce(sum(wyy) FILTER (WHERE head_gender = 'female'), 0),
+     wxy: coalesce(sum(wxy) FILTER (WHERE head_gender = 'female'), 0),
+     wxx: coalesce(sum(wxx) FILTER (WHERE head_gender = 'female'), 0),
+     wwyy: coalesce(sum(wwyy) FILTER (WHERE head_gender = 'female'), 0),
+     wwxy: coalesce(sum(wwxy) FILTER (WHERE head_gender = 'female'), 0),
+     wwxx: coalesce(sum(wwxx) FILTER (WHERE head_gender = 'female'), 0)} AS female,
+    {households: coalesce(sum(households) FILTER (WHERE head_gender = 'male'), 0),
+     n: coalesce(sum(n) FILTER (WHERE head_gender = 'male'), 0),
+     w: coalesce(sum(w) FILTER (WHERE head_gender = 'male'), 0),
+     y: coalesce(sum(y) FILTER (WHERE head_gender = 'male'), 0),
+     x: coalesce(sum(x) FILTER (WHERE head_gender = 'male'), 0),
+     wyy: coalesce(sum(wyy) FILTER (WHERE head_gender = 'male'), 0),
+     wxy: coalesce(sum(wxy) FILTER (WHERE head_gender = 'male'), 0),
+     wxx: coalesce(sum(wxx) FILTER (WHERE head_gender = 'male'), 0),
+     wwyy: coalesce(sum(wwyy) FILTER (WHERE head_gender = 'male'), 0),
+     wwxy: coalesce(sum(wwxy) FILTER (WHERE head_gender = 'male'), 0),
+     wwxx: coalesce(sum(wwxx) FILTER (WHERE head_gender = 'male'), 0)} AS male
+FROM by_gender
+GROUP BY ALL
+ORDER BY measure, round_id, site_id
