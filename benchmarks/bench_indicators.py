@@ -8,7 +8,27 @@ At sector scale (3,000 sites, 2 M interviews, 20 M lots), prints in one run:
 - side by side, what the rollups and choices of this issue cost or buy: a survey share from
   the site_round_head_gender rollup against the same share from the interviews, the Supply
   view's buyer-month table from site_buyer_month against the lots, and the weighted median
-  income against an unweighted one.
+  income against an unweighted one; and (issue 14) the survey queries with their design-based
+  variance against the point estimates alone.
+
+Issue 14 (design-based survey intervals), sector database (2 M interviews), warm, median of
+5, on the shared 2-core machine under load from other work (non-survey queries, unchanged by
+issue 14, ran up to 2x slower in the second run, so compare the side-by-side lines, which run
+together). Before: main at 75220f6; after: this branch, schema 7. ms:
+
+                                           before    after
+  children_working_in_mining                  7.6     27.4
+  food_insecurity                             7.4     18.2
+  mean_household_income                       7.3     26.7
+  median_household_income                   199.7    292.2
+  fair_cobalt_share (not survey: the load)    8.9     16.0
+  income tab, key indicators                214.5    325.6
+  child_labour tab, key indicators           26.8     66.1
+  overview (14 key indicators)              314.8    528.7
+  side by side in the after run: children in mining, design-based 15.4 vs share only 4.4;
+  median income with Woodruff's interval 292.1 vs the median only 192.5.
+  Building the site_round_design rollup at sector scale: 140-185 s (1.68 M rows: one per site,
+  round and measure), on top of the other rollups.
 """
 
 from __future__ import annotations
@@ -43,6 +63,28 @@ SIDE_BY_SIDE = {
            FROM supply
            WHERE site_id IN (SELECT site_id FROM sites WHERE programme_status = 'programme')
            GROUP BY ALL"""),
+    # issue 14: the design-based variance against the point estimate alone (before it)
+    "children in mining, design-based vs share only": (
+        "children_working_in_mining",
+        """SELECT r.fielded_from, sum(x.w_children_in_mining) / sum(x.w_children_5_17),
+                  sum(x.n_children_5_17)
+           FROM site_round_head_gender AS x JOIN survey_rounds AS r USING (round_id)
+           WHERE x.site_id IN (SELECT site_id FROM sites WHERE programme_status = 'programme')
+           GROUP BY 1 ORDER BY 1"""),
+    "median income, Woodruff interval vs median only": (
+        "median_household_income",
+        """WITH h AS (SELECT r.fielded_from AS period,
+                             income_mining_usd + income_non_mining_usd AS income,
+                             sampling_weight AS weight
+                      FROM household_survey JOIN survey_rounds AS r USING (round_id)
+                      WHERE site_id IN (SELECT site_id FROM sites
+                                        WHERE programme_status = 'programme')),
+                c AS (SELECT period, income,
+                             sum(weight) OVER (PARTITION BY period ORDER BY income ROWS
+                                 BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS up_to,
+                             sum(weight) OVER (PARTITION BY period) AS total FROM h)
+           SELECT period, min(income) FILTER (WHERE up_to >= total / 2), count(*)
+           FROM c GROUP BY period ORDER BY period"""),
     "median household income (weighted vs not)": (
         "median_household_income",
         """SELECT r.fielded_from, median(income_mining_usd + income_non_mining_usd), count(*)

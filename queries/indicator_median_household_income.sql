@@ -26,7 +26,7 @@ WITH households AS (
     WHERE h.site_id IN (SELECT site_id FROM chosen_sites($province, $site_id, $programme_status))
       AND r.fielded_from BETWEEN $start AND $end
 ),
-cumulated AS (
+cumulated AS MATERIALIZED (
     SELECT period, income_usd,
            sum(weight) OVER (PARTITION BY period ORDER BY income_usd
                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS weight_up_to,
@@ -41,48 +41,57 @@ medians AS (
     FROM cumulated
     GROUP BY period
 ),
--- u: at or below the median (in the domain); d: in the domain
-marked AS (
-    SELECT h.period, h.stratum, h.site_id, h.weight, h.site_households,
-           (h.in_domain AND h.income_usd <= m.value)::INTEGER AS u, h.in_domain::INTEGER AS d
+-- one row per site (primary sampling unit): with u = 1 for a household at or below the
+-- median (in the domain) and d = 1 for one in the domain, the sums of w u, w d, w^2 u and
+-- w^2 d, from which the share F and the linearised variable z = w (u - F d) / W follow
+psu AS (
+    SELECT h.period, h.stratum, h.site_id, count(*) AS units,
+           max(h.site_households) AS site_households,
+           coalesce(sum(h.weight) FILTER (WHERE h.in_domain AND h.income_usd <= m.value), 0)
+               AS wu,
+           coalesce(sum(h.weight) FILTER (WHERE h.in_domain), 0) AS wd,
+           coalesce(sum(h.weight * h.weight)
+                    FILTER (WHERE h.in_domain AND h.income_usd <= m.value), 0) AS wwu,
+           coalesce(sum(h.weight * h.weight) FILTER (WHERE h.in_domain), 0) AS wwd
     FROM households AS h
     JOIN medians AS m USING (period)
+    GROUP BY h.period, h.stratum, h.site_id
 ),
-cdf AS (
-    SELECT period, sum(weight * u) / nullif(sum(weight * d), 0) AS f,
-           sum(weight * d) AS w_total
-    FROM marked
-    GROUP BY period
-),
--- each site's total of the linearised variable z = w (u - f d) / W and its households'
--- sum of squared z
-psu AS (
-    SELECT m.period, m.stratum, m.site_id, count(*) AS units,
-           max(m.site_households) AS site_households,
-           sum(m.weight * (m.u - c.f * m.d)) / any_value(c.w_total) AS z,
-           sum((m.weight * (m.u - c.f * m.d)) ^ 2) / any_value(c.w_total) ^ 2 AS zz
-    FROM marked AS m
-    JOIN cdf AS c USING (period)
-    GROUP BY m.period, m.stratum, m.site_id
-),
+-- one row per province, with the round's F and W (windows over the provinces): since u and d
+-- are 0 or 1 with u <= d, sum(z) = (su - F sd) / W and, per site,
+-- sum(z^2) = (su2 - 2 F su2 + F^2 sd2) / W^2 over its households
 strata AS (
     SELECT period, stratum, count(*) AS sites,
-           CASE WHEN count(*) > 1
-                THEN count(*) / (count(*) - 1) * (sum(z * z) - sum(z) ^ 2 / count(*))
-                ELSE max(units) / nullif(max(units) - 1, 0) * (max(zz) - max(z) ^ 2 / max(units))
-                     * CASE WHEN max(site_households) >= max(units)
-                            THEN 1 - max(units) / max(site_households) ELSE 1 END
-           END AS variance,
-           CASE WHEN count(*) > 1 THEN count(*) ELSE max(units) END AS units
+           sum(wu) AS su, sum(wd) AS sd, sum(wu * wu) AS suu, sum(wu * wd) AS sud,
+           sum(wd * wd) AS sdd,
+           max(units) AS units, max(site_households) AS site_households,
+           max(wwu) AS wwu, max(wwd) AS wwd,
+           sum(sum(wu)) OVER round / sum(sum(wd)) OVER round AS f,
+           sum(sum(wd)) OVER round AS w_total
     FROM psu
     GROUP BY period, stratum
+    WINDOW round AS (PARTITION BY period)
 ),
 design AS (
-    SELECT period, sum(units) - count(*) AS df, sum(sites) AS sites,
-           0.5 - t975(sum(units) - count(*)) * sqrt(greatest(sum(variance), 0)) AS p_low,
-           0.5 + t975(sum(units) - count(*)) * sqrt(greatest(sum(variance), 0)) AS p_high
-    FROM strata
-    GROUP BY period
+    SELECT period, df, sites,
+           0.5 - t975(df) * sqrt(variance) AS p_low,
+           0.5 + t975(df) * sqrt(variance) AS p_high
+    FROM (
+        SELECT period,
+               sum(CASE WHEN sites > 1 THEN sites ELSE units END) - count(*) AS df,
+               sum(sites) AS sites,
+               greatest(sum(CASE WHEN sites > 1
+                    THEN sites / (sites - 1) * ((suu - 2 * f * sud + f * f * sdd) / w_total ^ 2
+                                                - ((su - f * sd) / w_total) ^ 2 / sites)
+                    ELSE units / nullif(units - 1, 0)
+                         * ((wwu - 2 * f * wwu + f * f * wwd) / w_total ^ 2
+                            - ((su - f * sd) / w_total) ^ 2 / units)
+                         * CASE WHEN site_households >= units
+                                THEN 1 - units / site_households ELSE 1 END
+               END), 0) AS variance
+        FROM strata
+        GROUP BY period
+    )
 ),
 bounds AS (
     SELECT c.period,

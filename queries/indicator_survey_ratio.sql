@@ -18,13 +18,15 @@
 -- are there.
 -- level: aggregate
 -- estimate: numerator, denominator, value by n
+-- one row per site (primary sampling unit) and round: its sums within the domain (all
+-- households, or those whose head is $head_gender), and all its interviews as units
 WITH chosen AS (
-    SELECT r.fielded_from AS period, x.site_id, coalesce(s.province, '') AS stratum,
-           ($head_gender IS NULL OR x.head_gender = $head_gender) AS in_domain, x.*
+    SELECT x.period, x.stratum, x.site_id, x.units, x.site_households,
+           CASE $head_gender WHEN 'female' THEN x.female WHEN 'male' THEN x.male
+                ELSE x.total END AS domain
     FROM site_round_design AS x
-    JOIN survey_rounds AS r USING (round_id)
-    JOIN sites AS s USING (site_id)
-    WHERE x.numerator = CASE $numerator
+    WHERE x.measure = hash($numerator || ' / ' || $denominator)
+      AND x.numerator = CASE $numerator
                WHEN 'w_income_usd' THEN 'w_income_usd'
                WHEN 'w_income_non_mining_usd' THEN 'w_income_non_mining_usd'
                WHEN 'w_income_women_usd' THEN 'w_income_women_usd'
@@ -43,71 +45,49 @@ WITH chosen AS (
                WHEN 'w_children_5_17' THEN 'w_children_5_17'
            END
       AND x.site_id IN (SELECT site_id FROM chosen_sites($province, $site_id, $programme_status))
-      AND r.fielded_from BETWEEN $start AND $end
+      AND x.period BETWEEN $start AND $end
 ),
--- one row per site (primary sampling unit) and round: its sums within the domain
 psu AS (
-    SELECT period, stratum, site_id,
-           sum(households) AS units,  -- all its interviews: the units if it stands alone
-           max(site_households) AS site_households,
-           coalesce(sum(households) FILTER (WHERE in_domain), 0) AS households,
-           coalesce(sum(n) FILTER (WHERE in_domain), 0) AS n,
-           coalesce(sum(w) FILTER (WHERE in_domain), 0) AS w,
-           coalesce(sum(y) FILTER (WHERE in_domain), 0) AS y,
-           coalesce(sum(x) FILTER (WHERE in_domain), 0) AS x,
-           coalesce(sum(wyy) FILTER (WHERE in_domain), 0) AS wyy,
-           coalesce(sum(wxy) FILTER (WHERE in_domain), 0) AS wxy,
-           coalesce(sum(wxx) FILTER (WHERE in_domain), 0) AS wxx,
-           coalesce(sum(wwyy) FILTER (WHERE in_domain), 0) AS wwyy,
-           coalesce(sum(wwxy) FILTER (WHERE in_domain), 0) AS wwxy,
-           coalesce(sum(wwxx) FILTER (WHERE in_domain), 0) AS wwxx
-    FROM chosen
-    GROUP BY period, stratum, site_id
+    SELECT period, stratum, site_id, units, site_households, domain.* FROM chosen
 ),
-totals AS (
-    SELECT period, sum(y) AS y, sum(x) AS x, sum(y) / nullif(sum(x), 0) AS r
-    FROM psu
-    GROUP BY period
-),
--- each site's total of the linearised variable z = w (y - r x) / X, and the sum of its
--- households' squared z (for a site standing alone in its stratum)
-scored AS (
-    SELECT p.*, (p.y - t.r * p.x) / t.x AS z,
-           (p.wwyy - 2 * t.r * p.wwxy + t.r * t.r * p.wwxx) / (t.x * t.x) AS zz,
-           p.wyy - 2 * t.r * p.wxy + t.r * t.r * p.wxx AS srs_squares
-    FROM psu AS p
-    JOIN totals AS t USING (period)
-),
+-- one row per province (stratum): the sums and cross-products of its sites' totals, and the
+-- round's ratio r and weighted denominator X (windows over the strata). With the site total
+-- z = (y - r x) / X of the linearised variable, sum(z) = (sy - r sx) / X and
+-- sum(z^2) = (syy - 2 r sxy + r^2 sxx) / X^2, so no pass goes back to the sites.
 strata AS (
     SELECT period, stratum, count(*) AS sites,
-           CASE WHEN count(*) > 1
-                THEN count(*) / (count(*) - 1) * (sum(z * z) - sum(z) ^ 2 / count(*))
-                ELSE max(units) / nullif(max(units) - 1, 0) * (max(zz) - max(z) ^ 2 / max(units))
-                     * CASE WHEN max(site_households) >= max(units)
-                            THEN 1 - max(units) / max(site_households) ELSE 1 END
-           END AS variance,
-           CASE WHEN count(*) > 1 THEN count(*) ELSE max(units) END AS units
-    FROM scored
+           sum(y) AS sy, sum(x) AS sx, sum(y * y) AS syy, sum(x * y) AS sxy, sum(x * x) AS sxx,
+           sum(n) AS n, sum(households) AS households, sum(w) AS w,
+           sum(wyy) AS wyy, sum(wxy) AS wxy, sum(wxx) AS wxx,
+           -- a site alone in its stratum: its own sums (one row, so max is the value)
+           max(units) AS units, max(site_households) AS site_households,
+           max(wwyy) AS wwyy, max(wwxy) AS wwxy, max(wwxx) AS wwxx,
+           sum(sum(y)) OVER round / sum(sum(x)) OVER round AS r,
+           sum(sum(x)) OVER round AS x_total
+    FROM psu
     GROUP BY period, stratum
-),
-design AS (
-    SELECT period, sum(variance) AS variance, sum(units) - count(*) AS df,
-           sum(sites) AS sites
-    FROM strata
-    GROUP BY period
+    WINDOW round AS (PARTITION BY period)
 )
-SELECT s.period,
-       sum(s.y) AS numerator,
-       sum(s.x) AS denominator,
-       sum(s.y) / nullif(sum(s.x), 0) AS value,
-       sum(s.n) AS n,
-       any_value(d.variance) AS variance,
-       any_value(d.df) AS df,
-       any_value(d.sites) AS sites,
-       sum(s.households) AS households,
-       sum(s.srs_squares) * sum(s.w)
-           / nullif((sum(s.households) - 1) * sum(s.x) ^ 2, 0) AS srs_variance
-FROM scored AS s
-JOIN design AS d USING (period)
-GROUP BY s.period
-ORDER BY s.period
+SELECT period,
+       sum(sy) AS numerator,
+       sum(sx) AS denominator,
+       sum(sy) / nullif(sum(sx), 0) AS value,
+       sum(n) AS n,
+       -- (never below 0: the expanded squares can round a zero variance to -1e-18)
+       greatest(sum(CASE WHEN sites > 1
+                THEN sites / (sites - 1) * ((syy - 2 * r * sxy + r * r * sxx) / x_total ^ 2
+                                            - ((sy - r * sx) / x_total) ^ 2 / sites)
+                ELSE units / nullif(units - 1, 0)
+                     * ((wwyy - 2 * r * wwxy + r * r * wwxx) / x_total ^ 2
+                        - ((sy - r * sx) / x_total) ^ 2 / units)
+                     * CASE WHEN site_households >= units THEN 1 - units / site_households
+                            ELSE 1 END
+           END), 0) AS variance,
+       sum(CASE WHEN sites > 1 THEN sites ELSE units END) - count(*) AS df,
+       sum(sites) AS sites,
+       sum(households) AS households,
+       sum(wyy - 2 * r * wxy + r * r * wxx) * sum(w)
+           / nullif((sum(households) - 1) * sum(sx) ^ 2, 0) AS srs_variance
+FROM strata
+GROUP BY period
+ORDER BY period

@@ -172,6 +172,30 @@ def test_a_survey_chart_shows_its_interval_and_n(demo):
     assert any("95% interval:" in m.value and "households" in m.value for m in at.markdown)
 
 
+def test_a_survey_value_shows_its_method_design_effect_and_effective_n(demo, downloads):
+    """Issue 14: the design-based interval is named on screen, and the design effect and the
+    effective n stand beside n, in the hover and in the chart data and its CSV."""
+    at = open_page("trends", objective=tab("income"))
+    text = " ".join(m.value for m in at.markdown)
+    assert "Korn-Graubard interval, design-based" in text
+    assert "Design effect" in text and "effective n =" in text
+    actual = next(t for t in specs(at)[0]["data"] if t["meta"]["series"] == "actual")
+    assert "design effect" in actual["hovertemplate"] and "effective n" in actual["hovertemplate"]
+    csv = csv_of(at, downloads, 0)
+    rows = csv[csv["series"] == "actual"]
+    assert {"design_effect", "n_effective", "sites"} <= set(csv.columns)
+    assert rows["design_effect"].notna().all() and (rows["sites"] > 1).all()
+    assert np.allclose(rows["n_effective"], rows["n"] / rows["design_effect"])
+    if not at.toggle(key="more_income").value:
+        at.toggle(key="more_income").set_value(True).run()
+    assert "Woodruff interval for the median" in " ".join(m.value for m in at.markdown)
+
+
+def test_one_site_gets_the_within_site_interval_labelled(demo):
+    at = open_page("trends", objective=tab("income"), site="Kamilombe", sites="all")
+    assert "One site only" in " ".join(m.value for m in at.markdown)
+
+
 def test_trends_in_french(demo):
     at = open_page("trends", lang="FR", province="Lualaba", site="Kamilombe")
     assert at.title[0].value == "Tendances par objectif"
@@ -218,7 +242,9 @@ def test_methods_render_every_indicator_in_the_language(demo, language):
     for item in REGISTRY:
         assert item.text("caveats", language) in text
         assert item.text("formula", language) in text
-    assert len(at.get("latex")) == 2  # the Wilson and Poisson formulas
+    assert len(at.get("latex")) == 3  # the survey's linearised variance, Wilson, Poisson
+    assert i18n.translate(language, "methods.interval_korn_graubard") in text
+    assert "Korn" in text and "Woodruff" in text
 
 
 # -- Supply --------------------------------------------------------------------------------

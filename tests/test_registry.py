@@ -141,6 +141,10 @@ def write_registry(tmp_path, entry: str) -> Path:
     (('denominator_fr = "Toutes les tonnes de cobalt contenu vendues"\n', ''),
      r"'fair_cobalt_share': a share needs denominator_en and denominator_fr"),
     (('interval = "none"', 'interval = "poisson"'), r"Poisson intervals are for rates"),
+    (('interval = "none"', 'interval = "korn_graubard"'),
+     r"korn_graubard intervals need the survey design the query indicator_survey_ratio "
+     r"computes"),
+    (('interval = "none"', 'interval = "woodruff"'), r"Woodruff intervals are for survey medians"),
     (('numerator = "fair_cobalt_tonnes"', 'numerator = "cobalt_tonnes; DROP TABLE sites"'),
      r"measure.numerator 'cobalt_tonnes; DROP TABLE sites' is not one indicator_supply_share "
      r"computes \(known: fair_cobalt_tonnes, graded_cobalt_tonnes, value_usd\)"),
@@ -178,3 +182,17 @@ def test_a_bad_registry_stops_the_build_and_leaves_the_database_as_it_was(tmp_pa
         build_demo(target, until=dt.date(2021, 3, 31))
     assert (target.stat().st_mtime_ns, target.read_bytes()) == before
     assert not [p for p in os.listdir(tmp_path) if re.search(r"\.tmp-", p)]
+
+
+def test_a_survey_indicator_takes_a_design_based_interval(tmp_path):
+    """Issue 14: a survey share with the old Wilson interval (weighted share, unweighted n)
+    is refused, and every survey share, mean and median in the registry has a design-based
+    one."""
+    survey = next(item for item in REGISTRY if item.id == "food_insecurity")
+    entry = survey.model_dump(mode="json")
+    entry["interval"] = "wilson"
+    with pytest.raises(ValueError, match="a survey indicator takes a design-based interval"):
+        registry.Indicator.model_validate(entry)
+    for item in REGISTRY:
+        if item.query in registry.SURVEY_QUERIES:
+            assert item.interval in ("korn_graubard", "design_t", "woodruff"), item.id

@@ -212,7 +212,8 @@ def with_interval(reporting: pd.DataFrame, method: str) -> pd.DataFrame:
     elif method == "none":
         frame["low"], frame["high"] = np.nan, np.nan
     else:
-        raise ValueError(f"Unknown interval method '{method}' (wilson, poisson or none)")
+        raise ValueError(f"Unknown interval method '{method}' (wilson, poisson, korn_graubard, "
+                         "design_t, woodruff or none)")
     return frame
 
 

@@ -1,5 +1,6 @@
 -- site_round_design: the household survey's design sums, in long form: one row per site,
--- survey round, gender of the head of household and measure, a measure being a numerator and
+-- survey round and measure (with the sums over all households, and over those whose head is a
+-- woman, a man, as three structs of the same fields), a measure being a numerator and
 -- a denominator of the indicator_survey_ratio family (every pair the registry may name).
 -- For each, with w the sampling weight and y, x the household's numerator and denominator
 -- values (an unanswered question adds 0 to y, and its household adds 0 to x and n: the base
@@ -89,28 +90,72 @@ denominators AS (
     UNION ALL
     SELECT interview_id, 'w_children_5_17', w_children_5_17, w_children_5_17 FROM answers
 ),
-pairs AS (
-    SELECT a.site_id, a.round_id, a.head_gender, a.w, a.site_households, n.numerator, n.y,
-           d.denominator, d.x * q.answered AS x, (d.units * q.answered)::BIGINT AS units
-    FROM answers AS a
-    JOIN numerators AS n USING (interview_id)
-    JOIN answered AS q ON q.interview_id = a.interview_id AND q.numerator = n.numerator
-    JOIN denominators AS d ON d.interview_id = a.interview_id
+-- a denominator's value and units count only where the numerator's question was answered
+denominators_answered AS (
+    SELECT q.interview_id, q.numerator, d.denominator, d.x * q.answered AS x,
+           d.units * q.answered AS units
+    FROM answered AS q
+    JOIN denominators AS d USING (interview_id)
+),
+by_gender AS (
+SELECT
+    hash(n.numerator || ' / ' || d.denominator) AS measure,
+    a.site_id, a.round_id, a.head_gender, n.numerator, d.denominator,
+    -- the round's first fieldwork day and the site's province (its stratum), so a query
+    -- needs no join (an import of sites or rounds rebuilds this rollup)
+    any_value(r.fielded_from) AS period,
+    coalesce(any_value(s.province), '') AS stratum,
+    count(*)::DOUBLE AS households,  -- DOUBLE: sums of them stay cheap (no HUGEINT)
+    sum(d.units)::DOUBLE AS n,
+    sum(a.w) AS w,
+    sum(a.w * n.y) AS y,
+    sum(a.w * d.x) AS x,
+    sum(a.w * n.y * n.y) AS wyy,
+    sum(a.w * d.x * n.y) AS wxy,
+    sum(a.w * d.x * d.x) AS wxx,
+    sum(a.w * a.w * n.y * n.y) AS wwyy,
+    sum(a.w * a.w * d.x * n.y) AS wwxy,
+    sum(a.w * a.w * d.x * d.x) AS wwxx,
+    max(a.site_households) AS site_households
+FROM answers AS a
+JOIN numerators AS n USING (interview_id)
+JOIN denominators_answered AS d ON d.interview_id = a.interview_id AND d.numerator = n.numerator
+JOIN survey_rounds AS r ON r.round_id = a.round_id
+LEFT JOIN sites AS s ON s.site_id = a.site_id
+GROUP BY a.site_id, a.round_id, a.head_gender, n.numerator, d.denominator
 )
 SELECT
-    site_id, round_id, head_gender, numerator, denominator,
-    count(*) AS households,
-    sum(units) AS n,
-    sum(w) AS w,
-    sum(w * y) AS y,
-    sum(w * x) AS x,
-    sum(w * y * y) AS wyy,
-    sum(w * x * y) AS wxy,
-    sum(w * x * x) AS wxx,
-    sum(w * w * y * y) AS wwyy,
-    sum(w * w * x * y) AS wwxy,
-    sum(w * w * x * x) AS wwxx,
-    max(site_households) AS site_households
-FROM pairs
+    -- the measure's key: rows sorted by it let a query read only its measure's row groups
+    -- (string statistics keep 8 characters, too few to tell w_children_* apart)
+    measure, site_id, round_id, numerator, denominator, period, stratum,
+    max(site_households) AS site_households,
+    sum(households) AS units,  -- every household interviewed at the site in the round
+    -- the sums over all households, and over those whose head is a woman, a man
+    {households: sum(households), n: sum(n), w: sum(w), y: sum(y), x: sum(x),
+     wyy: sum(wyy), wxy: sum(wxy), wxx: sum(wxx),
+     wwyy: sum(wwyy), wwxy: sum(wwxy), wwxx: sum(wwxx)} AS total,
+    {households: coalesce(sum(households) FILTER (WHERE head_gender = 'female'), 0),
+     n: coalesce(sum(n) FILTER (WHERE head_gender = 'female'), 0),
+     w: coalesce(sum(w) FILTER (WHERE head_gender = 'female'), 0),
+     y: coalesce(sum(y) FILTER (WHERE head_gender = 'female'), 0),
+     x: coalesce(sum(x) FILTER (WHERE head_gender = 'female'), 0),
+     wyy: coalesce(sum(wyy) FILTER (WHERE head_gender = 'female'), 0),
+     wxy: coalesce(sum(wxy) FILTER (WHERE head_gender = 'female'), 0),
+     wxx: coalesce(sum(wxx) FILTER (WHERE head_gender = 'female'), 0),
+     wwyy: coalesce(sum(wwyy) FILTER (WHERE head_gender = 'female'), 0),
+     wwxy: coalesce(sum(wwxy) FILTER (WHERE head_gender = 'female'), 0),
+     wwxx: coalesce(sum(wwxx) FILTER (WHERE head_gender = 'female'), 0)} AS female,
+    {households: coalesce(sum(households) FILTER (WHERE head_gender = 'male'), 0),
+     n: coalesce(sum(n) FILTER (WHERE head_gender = 'male'), 0),
+     w: coalesce(sum(w) FILTER (WHERE head_gender = 'male'), 0),
+     y: coalesce(sum(y) FILTER (WHERE head_gender = 'male'), 0),
+     x: coalesce(sum(x) FILTER (WHERE head_gender = 'male'), 0),
+     wyy: coalesce(sum(wyy) FILTER (WHERE head_gender = 'male'), 0),
+     wxy: coalesce(sum(wxy) FILTER (WHERE head_gender = 'male'), 0),
+     wxx: coalesce(sum(wxx) FILTER (WHERE head_gender = 'male'), 0),
+     wwyy: coalesce(sum(wwyy) FILTER (WHERE head_gender = 'male'), 0),
+     wwxy: coalesce(sum(wwxy) FILTER (WHERE head_gender = 'male'), 0),
+     wwxx: coalesce(sum(wwxx) FILTER (WHERE head_gender = 'male'), 0)} AS male
+FROM by_gender
 GROUP BY ALL
-ORDER BY numerator, denominator, round_id, site_id, head_gender
+ORDER BY measure, round_id, site_id
