@@ -268,7 +268,13 @@ def _computed(identity: tuple, role: str, name: str, key: str, _args: tuple):
 
 def computed(name: str, *args):
     """``COMPUTED[name]`` of the database as the viewer's role reads it, computed once."""
-    return _or_stop(name, lambda: _shared(db.identity(), viewer().role, name, args))
+    return _or_stop(name, lambda: _shared(_identity(), viewer().role, name, args))
+
+
+def _identity() -> tuple:
+    identity = db.identity()
+    # a MotherDuck target has no file to watch: renewed every hour, as query results are
+    return identity if len(identity) > 1 else (*identity, int(time.time() // 3600))
 
 
 def screening(as_of: dt.date, trend: bool = True) -> watchlist.Screening:
@@ -327,7 +333,7 @@ def warm_up() -> None:
     if not st.runtime.exists() or streamlit_config.get_option("global.appTest"):
         return  # a bare run or AppTest: no server to warm
     try:
-        identity = db.identity()
+        identity = _identity()
     except db.DatabaseUnavailable:
         return  # the page says so
     role = viewer().role
