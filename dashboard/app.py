@@ -23,7 +23,9 @@ ui.require_access()
 page = ui.navigation()
 ui.read_metadata()
 ui.require_data_setting()
-ui.warm_up()
 ui.sidebar_filters()
 ui.synthetic_banner()
-page.run()
+try:
+    page.run()
+finally:  # after the viewer's own run, which the background work would otherwise slow
+    ui.warm_up()
