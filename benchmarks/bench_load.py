@@ -14,6 +14,7 @@ the same machine with the same script) and then:
    server's memory after each hundred: flat memory means nothing grows per view.
 
 The server's peak memory (resident set, read from /proc every 0.2 s) is reported throughout.
+With --browser, one viewer's pages are also timed in Debian's chromium first (to a drawn page).
 
 How the load is generated: each viewer is a lightweight client of Streamlit's own websocket
 protocol (the messages a browser sends: open a session, run a page; and the server's answers,
@@ -232,6 +233,34 @@ async def endurance(url: str, sessions: int, pages: list[str], views: int, timeo
     return marks
 
 
+def browser_views(base: str, pages: list[str], chromium: str) -> list[View]:
+    """One viewer in Debian's chromium (Playwright): each page opened from its address, timed
+    until the app has connected, finished its run and drawn it (nothing loading, nothing
+    stale), as tests/e2e/browser.py waits; twice, the second after the first warmed it."""
+    from playwright.sync_api import sync_playwright
+
+    views = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--enable-unsafe-swiftshader"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for round_ in range(2):
+            for name in pages:
+                started = time.perf_counter()
+                page.goto(f"{base}/{'' if name == 'overview' else name}")
+                for state in ("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
+                              "[data-testid='stApp'][data-test-script-state='notRunning']"):
+                    page.locator(state).wait_for(state="attached", timeout=600_000)
+                page.get_by_test_id("stSkeleton").first.wait_for(state="detached",
+                                                                timeout=600_000)
+                page.locator("[data-stale='true']").first.wait_for(state="detached",
+                                                                  timeout=600_000)
+                if round_:
+                    views.append(View(name, time.perf_counter() - started, 0))
+        browser.close()
+    return views
+
+
 # -- report ---------------------------------------------------------------------------------
 
 def percentile(values: list[float], share: float) -> float:
@@ -269,6 +298,8 @@ def main() -> None:
                         help="seconds over which the viewers arrive (0: all at once)")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds a page may take before it counts as an error")
+    parser.add_argument("--browser", metavar="CHROMIUM", nargs="?", const="/usr/bin/chromium",
+                        help="also time one viewer in a real browser (before the load)")
     args = parser.parse_args()
     if not args.db.exists():
         print(f"(no database at {args.db}: `make sector` builds the sector-scale one)")
@@ -287,6 +318,12 @@ def main() -> None:
         print(f"first viewer after the start: Overview in {first.seconds:.2f} s "
               f"({time.perf_counter() - server.started:.1f} s after the server's start)"
               + (f", {first.problem}" if first.problem else ""))
+        if args.browser:
+            shown = browser_views(f"http://127.0.0.1:{server.port}", args.pages, args.browser)
+            print("\none viewer in chromium, each page opened from its address once the "
+                  "server has run it once (time to a finished, drawn page):")
+            for view in shown:
+                print(f"  {view.page:16s}{view.seconds:8.2f} s")
         started = time.perf_counter()
         views = asyncio.run(committee(url, args.sessions, args.pages, args.timeout, args.ramp))
         print(f"\n{args.sessions} viewers at once, each opening {', '.join(args.pages)} "

@@ -25,13 +25,15 @@ ui.preview_switcher()
 page = ui.navigation()
 ui.read_metadata()
 ui.require_data_setting()
-ui.warm_up()
 ui.sidebar_filters()
 ui.synthetic_banner()
-if ui.presenting():  # ?present=1: one objective per screen, no sidebar
-    ui.present()
-else:
-    ui.meeting_pack()
-    ui.presentation_button()
-    page.run()
-    ui.source_footer()
+try:
+    if ui.presenting():  # ?present=1: one objective per screen, no sidebar
+        ui.present()
+    else:
+        ui.meeting_pack()
+        ui.presentation_button()
+        page.run()
+        ui.source_footer()
+finally:  # after the viewer's own run, which the background work would otherwise slow
+    ui.warm_up()

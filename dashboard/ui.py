@@ -21,12 +21,11 @@ import pandas as pd
 import streamlit as st
 from streamlit import config as streamlit_config
 
-from dashboard import access, charts, data, db, i18n, links, markdown, privacy
+from dashboard import access, charts, computations, data, db, i18n, links, markdown, privacy
 from dashboard.filters import Filters, month_end, month_range, parse_month, unknown_in_link
 from dashboard.indicators import views
 from dashboard.privacy import pages as page_access
 from dashboard.quality import provenance
-from dashboard.screening import config as screening_config
 from dashboard.screening import watchlist
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -304,61 +303,74 @@ def _or_stop(name: str, read: Callable):
 # -- computed once: what depends only on the database, the role and the filters ------------
 # Every viewer shares one result per database file (its identity is in the key, so a swapped
 # in file is computed afresh) and arguments; concurrent viewers wait for the one computing it.
-# Results are shared objects: read them, never change them in place.
+# Results are shared objects: read them, never change them in place. (dashboard.computations)
 
-COMPUTED: dict[str, Callable] = {
-    # ``rules``: the rules file's identity, so an edited file is read afresh
-    "evaluation": lambda load, shared, day, rules: watchlist.evaluation(load, day),
-    "screening": lambda load, shared, as_of, rules, trend: watchlist.screen(
-        load, as_of, trend=trend, evaluated=lambda day: shared("evaluation", day, rules)),
-    "watchlist": lambda load, shared, as_of, rules, language: watchlist.ranked(
-        shared("screening", as_of, rules, True), language, reasons=False),
-    "series": lambda load, shared, spec, filters, start, scope, group: views.load_series(
-        load, spec, dict(filters), start, scope, dict(group) or None),
-}
+def _shared(identity: tuple, role: str, name: str, args: tuple):
+    # the key is the arguments' repr (dates, texts, numbers, frozen dataclasses of them):
+    # Streamlit's own hashing of a Spec costs more than reading the result
+    return _computed(identity, role, name, repr(args), args)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _computed(identity: tuple, role: str, name: str, args: tuple):
+def _computed(identity: tuple, role: str, name: str, key: str, _args: tuple):
     def load(query: str, **params) -> pd.DataFrame:
-        return _cached_fetch(identity, role, query, tuple(sorted(params.items())))
+        return _cached_fetch(identity, role, query, computations.items(params))
 
-    def shared(other: str, *more):
-        return _computed(identity, role, other, more)
-
-    return COMPUTED[name](load, shared, *args)
+    return computations.COMPUTED[name](
+        load, lambda other, *more: _shared(identity, role, other, more), *_args)
 
 
 def computed(name: str, *args):
     """``COMPUTED[name]`` of the database as the viewer's role reads it, computed once."""
-    return _or_stop(name, lambda: _computed(db.identity(), viewer().role, name, args))
+    return _or_stop(name, lambda: _shared(_identity(), viewer().role, name, args))
+
+
+def _identity() -> tuple:
+    identity = db.identity()
+    # a MotherDuck target has no file to watch: renewed every hour, as query results are
+    return identity if len(identity) > 1 else (*identity, int(time.time() // 3600))
 
 
 def screening(as_of: dt.date, trend: bool = True) -> watchlist.Screening:
     """The problem-site screening on ``as_of`` and, with ``trend``, ``trend_days`` earlier
     (without, ``before`` is None: enough for today's flags and their count)."""
-    return computed("screening", as_of, _rules_identity(), trend)
+    return computed("screening", as_of, computations.rules_identity(), trend)
 
 
 def watchlist_table(as_of: dt.date, language: str) -> pd.DataFrame:
     """The ranked watchlist without its reasons (``watchlist.with_reasons`` adds them)."""
-    return computed("watchlist", as_of, _rules_identity(), language)
+    return computed("watchlist", as_of, computations.rules_identity(), language)
 
 
-def _rules_identity() -> tuple:
-    path = screening_config.RULES_TOML
-    try:
-        stat = path.stat()
-    except OSError:  # load_config names the missing file
-        return (str(path),)
-    return (str(path), stat.st_size, stat.st_mtime_ns)
+def flag_counts(as_of: dt.date, province: str | None, site_id: str | None) -> watchlist.Counts:
+    """How many sites are flagged on ``as_of`` (``watchlist.counts``, without the trend)."""
+    return computed("flag_counts", as_of, computations.rules_identity(), province, site_id)
 
 
 def series(spec: views.Spec, filters: dict, start: dt.date, scope: str,
            group: dict | None = None) -> views.Series:
     """``views.load_series`` of an indicator, computed once per database and arguments."""
-    return computed("series", spec, tuple(sorted(filters.items())), start, scope,
-                    tuple(sorted((group or {}).items())))
+    return computed("series", spec, computations.items(filters), start, scope,
+                    computations.items(group))
+
+
+def headline(spec: views.Spec, filters: dict, start: dt.date, scope: str,
+             end: dt.date) -> views.Headline:
+    """``views.headline`` of the indicator's ``series`` on ``end``, computed once."""
+    return computed("headline", spec, computations.items(filters), start, scope, end)
+
+
+def load_shared(name: str, **params) -> pd.DataFrame:
+    """``load`` without the copy: one frame shared by every viewer (large results read on
+    every run; never change it in place)."""
+    return computed("rows", name, computations.items(params))
+
+
+def map_points(filters: dict, measure: str, language: str, end: dt.date,
+               status_labels: dict[str, str]) -> pd.DataFrame:
+    """``maps.site_points`` of the ``map_sites`` rows for ``filters``, computed once."""
+    return computed("map_points", computations.items(filters), measure, language, end,
+                    tuple(status_labels.items()))
 
 
 # -- warm-up: the first viewer after a start or a swap does not wait for the shared work ------
@@ -368,14 +380,14 @@ _warm_lock = threading.Lock()
 
 
 def warm_up() -> None:
-    """Start computing, in the background, what the pages' default views share (the sidebar's
-    queries, the Overview's and Trends' headline series, the screening, the map's sites), once
-    per process, role and database file: on the first run after a start, and again when a new
-    file has been swapped in (the old file's results are then dropped)."""
+    """Start computing, in the background, what the pages' default views share
+    (``computations.default_views``), once per process, role and database file: on the first
+    run after a start, and again when a new file has been swapped in (the old file's results
+    are then dropped)."""
     if not st.runtime.exists() or streamlit_config.get_option("global.appTest"):
         return  # a bare run or AppTest: no server to warm
     try:
-        identity = db.identity()
+        identity = _identity()
     except db.DatabaseUnavailable:
         return  # the page says so
     role = viewer().role
@@ -393,33 +405,11 @@ def warm_up() -> None:
 
 def _warm(identity: tuple, role: str) -> None:
     started = time.perf_counter()
-
-    def load(query: str, **params) -> pd.DataFrame:
-        return _cached_fetch(identity, role, query, tuple(sorted(params.items())))
-
-    def series(spec, filters: dict, start: dt.date, scope: str) -> None:
-        _computed(identity, role, "series", (spec, tuple(sorted(filters.items())), start, scope,
-                                             ()))
-
     try:
-        metadata = dict(load("database_metadata").itertuples(index=False))
-        period = load("data_period").iloc[0]
-        load("provinces")
-        load("sites_list", province=None)
-        months = month_range(period["first_month"].date(), period["last_month"].date())
-        start, end = parse_month(months[0]), month_end(parse_month(months[-1]))
-        shown = Filters(province=None, site_id=None, start=start, end=end)
-        as_of = min(end, dt.date.fromisoformat(metadata.get("data_until", end.isoformat())))
-        registry = load("indicator_registry")
-        for row in registry[registry["headline"]].itertuples():  # Overview, Trends
-            series(views.spec_from_row(row), shown.params(), start, views.status_scope(None))
-        rules = _rules_identity()
-        _computed(identity, role, "screening", (as_of, rules, False))  # Overview's flag count
-        for language in i18n.LANGUAGES:  # Problem sites
-            _computed(identity, role, "watchlist", (as_of, rules, language))
-        load("map_sites", **shown.params())  # Sites map
-        if "boundaries" in set(load("map_layers")["kind"]):
-            load("map_boundaries", province=None, site_id=None)
+        computations.default_views(
+            lambda query, **params: _cached_fetch(identity, role, query,
+                                                  computations.items(params)),
+            lambda name, *args: _shared(identity, role, name, args))
         import dashboard.funding.did  # noqa: F401  (statsmodels: seconds to import)
     except Exception:  # a page shows the problem to its viewer; the log has it here
         log.exception("Warm-up failed")

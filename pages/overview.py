@@ -8,7 +8,6 @@ import streamlit as st
 
 from dashboard import i18n, markdown, ui
 from dashboard.indicators import statistics, text, views
-from dashboard.screening import watchlist
 from dashboard.screening.config import ScreeningConfigError
 
 filters = ui.filters()
@@ -22,9 +21,10 @@ def key_indicators() -> dict[str, list]:
     cards = {objective: [] for objective in views.OBJECTIVES}
     for row in registry[registry["headline"]].itertuples():
         spec = views.spec_from_row(row)
-        frame = ui.series(spec, filters.params(), filters.start,
-                          views.status_scope(filters.site_id)).reporting
-        cards[spec.objective].append((row, spec, frame, views.headline(frame, spec, end)))
+        scope = views.status_scope(filters.site_id)
+        frame = ui.series(spec, filters.params(), filters.start, scope).reporting
+        cards[spec.objective].append(
+            (row, spec, frame, ui.headline(spec, filters.params(), filters.start, scope, end)))
     return cards
 
 
@@ -95,8 +95,7 @@ def key_indicator(row, spec: views.Spec, frame, result: views.Headline) -> None:
 def problem_sites() -> None:
     """How many sites the watchlist flags, with a link to it."""
     try:
-        flags = watchlist.counts(ui.screening(end, trend=False), filters.province,
-                                 filters.site_id)
+        flags = ui.flag_counts(end, filters.province, filters.site_id)
     except ScreeningConfigError as error:
         st.warning(ui.t("screening.config_error", detail=markdown.escape(error)),
                    icon=":material/error:")

@@ -18,7 +18,7 @@ filters = ui.filters()
 language = ui.language()
 st.title(ui.t("sites_map.title"))
 
-sites = ui.load("map_sites", **filters.params())
+sites = ui.load_shared("map_sites", **filters.params())  # read, never changed
 layers = ui.load("map_layers").set_index("kind")
 status_labels = {s: ui.t(f"common.status_{s}") for s in maps.STATUS_COLOURS}
 
@@ -79,7 +79,7 @@ def sites_view() -> None:
     show_boundaries = "boundaries" in layers.index and toggles[1].toggle(
         ui.t("sites_map.show_boundaries"), value=True, key="map_show_boundaries")
 
-    points = maps.site_points(sites, measure_key, language, filters.end, status_labels)
+    points = ui.map_points(filters.params(), measure_key, language, filters.end, status_labels)
     deck = maps.sites_deck(
         points, mode=mode, language=language, basemap=ui.basemap(),
         permits=ui.load("map_permits", province=filters.province, site_id=filters.site_id)

@@ -85,8 +85,8 @@ def render_indicator(row, spec: views.Spec) -> None:
     monthly = None
     if unsplit:
         monthly = views.monthly_values(load_series(spec, scope_name).rows, spec, filters.start)
-    judged = load_series(spec, views.status_scope(filters.site_id)).reporting
-    result = views.headline(judged, spec, end)
+    result = ui.headline(spec, filters.params(), filters.start,
+                         views.status_scope(filters.site_id), end)
     status = result.assessment.status
 
     name = getattr(row, f"name_{language}")

@@ -109,7 +109,11 @@ def values(frame: pd.DataFrame, numerator: str, denominator: str) -> tuple[np.nd
         "w_households": pd.Series(1.0, index=frame.index),
         "w_children_5_17": frame["children_5_17"].astype(float),
     }
-    return columns[numerator].to_numpy(float), columns[denominator].to_numpy(float)
+    # a household that did not answer the numerator's question is out of the base too
+    answered = {"w_food_insecure": frame["food_insecure"].notna()}.get(
+        numerator, pd.Series(True, index=frame.index))
+    return (columns[numerator].to_numpy(float),
+            (columns[denominator] * answered.astype(float)).to_numpy(float))
 
 
 def samplics_ratio(frame: pd.DataFrame, numerator: str, denominator: str,
