@@ -156,6 +156,7 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     if not hidden:
         return frame
     table = frame.copy()
+    table.attrs = {}  # said in the cells now (and Streamlit cannot serialise the notes)
     for (row, column), reason in hidden.items():
         if row in table.index and column in table.columns:
             table[column] = table[column].astype(object)
