@@ -32,7 +32,7 @@ def fetch(viewer: Viewer, name: str, **params) -> pd.DataFrame:
     role = privacy.check(viewer.role, query.level, declarations, params, name)
     dimensions = split_dimensions(declarations, params)
     if role.policy is None or not declarations.protects or not dimensions:
-        result = db.execute(name, **params)
+        result = db.execute_query(query, **params)
         return privacy.apply(viewer.role, result.level, result.frame, query=name,
                              declarations=declarations, params=params)
     base = tuple(sorted((k, v) for k, v in params.items() if k not in dimensions))
@@ -43,7 +43,7 @@ def fetch(viewer: Viewer, name: str, **params) -> pd.DataFrame:
     for dimension in dimensions:
         chosen &= group[SPLIT_PREFIX + dimension] == params[dimension]
     if not chosen.any():  # a value no sibling has (an unknown site): judged alone
-        result = db.execute(name, **params)
+        result = db.execute_query(query, **params)
         return privacy.apply(viewer.role, result.level, result.frame, query=name,
                              declarations=declarations, params=params)
     rows = group.index[chosen]
@@ -91,7 +91,7 @@ def _protected_group(identity: tuple, role_name: str, name: str, base: tuple,
     frames = []
     for combination in itertools.product(*values):
         run = {**params, **dict(zip(dimensions, combination))}
-        frame = db.run(name, **run)
+        frame = db.execute_query(query, **run).frame
         for dimension, value in zip(dimensions, combination):
             frame[SPLIT_PREFIX + dimension] = value
         frames.append(frame)

@@ -197,7 +197,12 @@ _connections = _Connections()
 
 def execute(name: str, **params) -> Result:
     """Run ``queries/<name>.sql`` with ``$named`` parameters; every parameter is required."""
-    query = load_query(name)
+    return execute_query(load_query(name), **params)
+
+
+def execute_query(query: Query, **params) -> Result:
+    """Run a query already read (``load_query``): the read path reads each file once."""
+    name = query.name
     missing = sorted(query.parameters - params.keys())
     extra = sorted(params.keys() - query.parameters)
     if missing or extra:
