@@ -36,6 +36,8 @@ def fetch(viewer: Viewer, name: str, **params) -> pd.DataFrame:
         return privacy.apply(viewer.role, result.level, result.frame, query=name,
                              declarations=declarations, params=params)
     base = tuple(sorted((k, v) for k, v in params.items() if k not in dimensions))
+    if "site_id" in dimensions:  # the group is the sites of its province
+        base += (("_province_of", _province_of(params["site_id"])),)
     group = _protected_group(db.identity(), role.name, name, base, dimensions)
     chosen = pd.Series(True, index=group.index)
     for dimension in dimensions:
@@ -46,11 +48,12 @@ def fetch(viewer: Viewer, name: str, **params) -> pd.DataFrame:
                              declarations=declarations, params=params)
     rows = group.index[chosen]
     frame = group.loc[rows].drop(columns=[SPLIT_PREFIX + d for d in dimensions])
+    frame.attrs = {}
     renumbered = dict(zip(rows, range(len(rows))))
     frame = frame.reset_index(drop=True)
-    frame.attrs["hidden"] = {(renumbered[row], column): reason
-                             for (row, column), reason in group.attrs.get("hidden", {}).items()
-                             if row in renumbered}
+    frame.attrs["hidden"] = privacy.HiddenCells(
+        ((renumbered[row], column), reason)
+        for (row, column), reason in group.attrs.get("hidden", {}).items() if row in renumbered)
     return frame
 
 
@@ -67,7 +70,11 @@ def split_values(dimension: str, params: dict) -> list:
     if dimension == "province":
         return db.run("provinces")["province"].tolist()
     if dimension == "site_id":
-        return db.run("sites_list", province=params.get("province"))["site_id"].tolist()
+        # the sites of the chosen site's province: their figures add up to the province's
+        sites = db.run("sites_list", province=params.get("province"))
+        if params.get("site_province") is not None:
+            sites = sites[sites["province"] == params["site_province"]]
+        return sites["site_id"].tolist()
     return list(SPLIT_VALUES[dimension])
 
 
@@ -78,12 +85,13 @@ def _protected_group(identity: tuple, role_name: str, name: str, base: tuple,
     (``identity`` keys the cache to the database file). Nothing in them says which value was
     asked for: every sibling gets the same protection."""
     params = dict(base)
+    province = params.pop("_province_of", None)
     query = db.load_query(name)
-    values = [split_values(d, params) for d in dimensions]
+    values = [split_values(d, {**params, "site_province": province}) for d in dimensions]
     frames = []
     for combination in itertools.product(*values):
         run = {**params, **dict(zip(dimensions, combination))}
-        frame = db.run(name, **run)
+        frame = db.execute_query(query, **run).frame
         for dimension, value in zip(dimensions, combination):
             frame[SPLIT_PREFIX + dimension] = value
         frames.append(frame)
@@ -93,6 +101,12 @@ def _protected_group(identity: tuple, role_name: str, name: str, base: tuple,
     return privacy.apply(role_name, query.level, stacked, query=name,
                          declarations=query.declarations, params={**params, **named},
                          cells=cells)
+
+
+def _province_of(site_id: str) -> str | None:
+    sites = db.run("sites_list", province=None)
+    found = sites.loc[sites["site_id"] == site_id, "province"]
+    return found.iloc[0] if len(found) and pd.notna(found.iloc[0]) else None
 
 
 def reset() -> None:

@@ -31,7 +31,7 @@ import pandas as pd
 from dashboard import privacy
 
 # Bump when the schema or the rollups change: a file of another version is refused.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "6"
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "fca.duckdb"
@@ -201,7 +201,7 @@ def execute(name: str, **params) -> Result:
 
 
 def execute_query(query: Query, **params) -> Result:
-    """``execute`` of a query already read (``load_query``), so it is read once."""
+    """Run a query already read (``load_query``): the read path reads each file once."""
     name = query.name
     missing = sorted(query.parameters - params.keys())
     extra = sorted(params.keys() - query.parameters)

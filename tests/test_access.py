@@ -193,9 +193,12 @@ def test_well_formed_roles_are_read_lower_case():
     assert access.roles_from_settings(None) == {}
 
 
-def test_every_known_role_may_be_listed(monkeypatch):
-    monkeypatch.setitem(privacy.ROLES, "donor", privacy.Role("donor", frozenset({"aggregate"})))
-    assert access.roles_from_settings({"donor": ["*@donor.org"]}) == {"donor": ("*@donor.org",)}
+def test_every_known_role_may_be_listed():
+    section = {role: [f"*@{role}.org"] for role in ("public", "donor", "steering", "programme",
+                                                     "admin")}
+    assert access.roles_from_settings(section) == {r: (e[0],) for r, e in section.items()}
+    with pytest.raises(access.SettingsError, match="unknown role"):
+        access.roles_from_settings({"donors": ["*@donor.org"]})
 
 
 @pytest.mark.parametrize("email, verified, role", [
@@ -220,7 +223,8 @@ def test_without_login_only_a_deliberate_setting_opens_real_data():
     assert access.role_without_login(None) == access.Grant("programme", demo_only=True)
     assert access.role_without_login("  ") == access.Grant("programme", demo_only=True)
     assert access.role_without_login("admin") == access.Grant("admin")
-    assert access.role_without_login("donor") == access.Grant("donor")  # unknown: no access
+    assert access.role_without_login("steering") == access.Grant("steering")
+    assert access.role_without_login("donr") == access.Grant("donr")  # unknown: no access
 
 
 def test_the_project_settings_must_have_been_read(tmp_path):

@@ -271,3 +271,15 @@ def test_base_layer_is_small_valid_and_holds_every_demo_site():
     drc = shapes["COD"]
     assert all(drc.contains(shapely.Point(s.lon, s.lat)) for s in NAMED_SITES)
     assert not shapes["ZMB"].contains(shapely.Point(25.479, -10.705))
+
+
+def test_a_tooltip_says_why_a_value_is_hidden_for_the_viewers_role():
+    from dashboard import privacy
+
+    declarations = privacy.parse("-- people: workers_last_visit, children_last_visit\n"
+                                 "-- child_labour: children_last_visit\n-- cells: site_id")
+    sites = privacy.apply("steering", "site", map_sites(children_last_visit=[0, 3, 40]),
+                          declarations=declarations)
+    points = maps.site_points(sites, "children_last_visit", "en", END, STATUS).set_index("id")
+    assert points.loc["FCA-0002", "l3"].endswith(": <10")
+    assert points.loc["FCA-0003", "l3"].endswith(": <10")  # secondary: the other one goes too

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.privacy.rules import Declarations, Policy, parse, protect
+from dashboard.privacy.rules import Declarations, HiddenCells, Policy, parse, protect
 
-__all__ = ["AccessDenied", "Declarations", "Policy", "Role", "ROLES", "apply", "check", "may_read",
-           "may_run", "parse", "previewable", "role", "role_for_email", "shown"]
+__all__ = ["AccessDenied", "Declarations", "HiddenCells", "Policy", "Role", "ROLES", "apply",
+           "check", "may_read", "may_run", "parse", "previewable", "role", "role_for_email",
+           "shown"]
 
 LEVELS = ("aggregate", "site", "record")
 MIN_COUNT_SETTING = "FCA_MIN_COUNT"  # the threshold of small counts, 5 unless set (at least 3)
@@ -145,7 +146,7 @@ def apply(role_name: str, level: str, frame: pd.DataFrame, query: str = "",
     protected = protect(frame, declarations, policy, params=params, cells=cells,
                         named_site=(params or {}).get("site_id") is not None)
     result = protected.frame
-    result.attrs["hidden"] = protected.hidden
+    result.attrs["hidden"] = HiddenCells(protected.hidden)
     return result
 
 
@@ -155,6 +156,7 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     if not hidden:
         return frame
     table = frame.copy()
+    table.attrs = {}  # said in the cells now (and Streamlit cannot serialise the notes)
     for (row, column), reason in hidden.items():
         if row in table.index and column in table.columns:
             table[column] = table[column].astype(object)

@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     audit_parser.add_argument("--ends", type=int, default=4,
                               help="period ends (quarters back from the last month) at which "
                                    "snapshot queries are read (default 4)")
+    audit_parser.add_argument("--site", action="append", dest="sites", metavar="SITE_ID",
+                              help="open only this site one by one (repeatable; default: "
+                                   "every site)")
     args = parser.parse_args(argv)
     if args.db:
         os.environ["FCA_DB"] = args.db
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     from dashboard.privacy import audit  # reads the database: after the setting is made
 
     try:
-        report = audit.audit(args.role, ends=max(1, args.ends))
+        report = audit.audit(args.role, ends=max(1, args.ends), sites=args.sites)
     except (db.DatabaseUnavailable, db.QueryError, privacy.AccessDenied) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

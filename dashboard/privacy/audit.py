@@ -61,14 +61,15 @@ class Report:
         return sum(len(f.cells) for f in self.findings if f.kind == "lone")
 
 
-def audit(role_name: str, ends: int = 4) -> Report:
+def audit(role_name: str, ends: int = 4, sites: list[str] | None = None) -> Report:
     """Read every result ``role_name`` can open (``ends``: how many period ends, from the
-    data's last month back by quarters, the snapshot queries are read at)."""
+    data's last month back by quarters, the snapshot queries are read at; ``sites``: the sites
+    to open one by one, default all)."""
     privacy.role(role_name)
     report = Report(role_name)
     viewer = data.Viewer(role_name)
     programme = privacy.ROLES[role_name].policy is None
-    for name, params in runs(role_name, ends):
+    for name, params in runs(role_name, ends, sites):
         query = db.load_query(name)
         frame = data.fetch(viewer, name, **params)
         report.results += 1
@@ -83,13 +84,15 @@ def audit(role_name: str, ends: int = 4) -> Report:
     return report
 
 
-def runs(role_name: str, ends: int = 4) -> Iterator[tuple[str, dict]]:
+def runs(role_name: str, ends: int = 4,
+         sites: list[str] | None = None) -> Iterator[tuple[str, dict]]:
     """Every (query, parameters) the role may run: each geography it may choose (all, each
     province, each site if it sees sites), each split value, each measure the registry runs,
     and several period ends for the queries that describe the end of a period."""
     first, last = _data_period()
     provinces = db.run("provinces")["province"].tolist()
-    sites = db.run("sites_list", province=None)["site_id"].tolist()
+    if sites is None:
+        sites = db.run("sites_list", province=None)["site_id"].tolist()
     measures = _measures()
     geographies = [{}, *({"province": p} for p in provinces)]
     if privacy.may_read(role_name, "site"):

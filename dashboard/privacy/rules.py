@@ -148,6 +148,14 @@ class Policy:
     reliable_n: int = 50
 
 
+class HiddenCells(dict):
+    """(row, column) -> why the cell is hidden; kept in a frame's ``attrs``, which pandas
+    deep-copies on every operation: shared instead (it is never changed once made)."""
+
+    def __deepcopy__(self, memo: dict) -> HiddenCells:
+        return self
+
+
 @dataclass
 class Protected:
     """A protected result: the frame (hidden cells are missing) and why each cell is hidden."""

@@ -193,8 +193,13 @@ def site_points(sites: pd.DataFrame, measure_key: str, language: str, end: dt.da
           for p, c in zip(sites["province"], sites["cooperative"])]
     l2 = [formats.text("maps.last_visit", date=formats.day(v)) if not _missing(v)
           else formats.text("maps.no_visit") for v in sites["last_visit_on"]]
-    l3 = [_measure_line(measure, row, formats, end, status_labels)
-          for row in sites.to_dict("records")]
+    # a cell the viewer's role may not see (dashboard.privacy) says why: "<5", "n<25"
+    hidden = sites.attrs.get("hidden") or {}
+    l3 = [formats.text("maps.measure_line", name=formats.measure_names[measure.key],
+                       value=hidden[(index, measure.column)])
+          if (index, measure.column) in hidden
+          else _measure_line(measure, row, formats, end, status_labels)
+          for index, row in zip(sites.index, sites.to_dict("records"))]
     points = pd.DataFrame({
         "id": sites["site_id"].to_numpy(),
         "name": sites["name"].to_numpy(),
