@@ -144,10 +144,10 @@ def test_french_labels_of_a_select_multiple_with_spaces_and_commas_are_read():
     item = form.fields["income_sources"]
     lookup = item.choice_lookup()
     text = "Exploitation minière artisanale ou négoce de minerais Agriculture, élevage ou pêche"
-    assert kobo.parse_multiple(text, item, lookup) == ["mining", "farming"]
-    assert kobo.parse_multiple("mining trade", item, lookup) == ["mining", "trade"]
-    assert kobo.parse_multiple("Other; Wages from a job", item, lookup) == ["other", "wage"]
-    assert kobo.parse_multiple("mining gold", item, lookup) is None
+    assert kobo_form.parse_multiple(text, item, lookup) == ["mining", "farming"]
+    assert kobo_form.parse_multiple("mining trade", item, lookup) == ["mining", "trade"]
+    assert kobo_form.parse_multiple("Other; Wages from a job", item, lookup) == ["other", "wage"]
+    assert kobo_form.parse_multiple("mining gold", item, lookup) is None
 
 
 def test_a_site_visit_export_loads(database, tmp_path):
@@ -230,6 +230,13 @@ def test_a_renamed_column_is_also_reported_as_unused(database, tmp_path):
     assert ("", "household/size", "unused_column") in lines
     assert lines[("household/household_size", "", "missing_field")].startswith(
         "L'export n'a pas de colonne pour household/household_size")
+
+
+def test_an_answer_read_for_two_columns_is_reported_once(database, tmp_path):
+    # vsla_member fills its column and decides savings_usd
+    outcome = run(database, broken(tmp_path, set_cell(2, "savings_food/vsla_member", "maybe")))
+    assert [(p["row"], p["rule"]) for p in report(outcome) if p["rule"] == "unknown_choice"] \
+        == [("2", "unknown_choice")]
 
 
 def test_lenient_loads_the_good_submissions(database, tmp_path):
