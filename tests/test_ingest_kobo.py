@@ -150,15 +150,16 @@ def test_french_labels_of_a_select_multiple_with_spaces_and_commas_are_read():
     assert kobo_form.parse_multiple("mining gold", item, lookup) is None
 
 
-def test_a_site_visit_export_loads(database, tmp_path):
+@pytest.mark.parametrize("labels", [None, "fr"])
+def test_a_site_visit_export_loads(database, tmp_path, labels):
     submissions = [visit(1, "v-1"), visit(2, "v-2", site="FCA-0002", day="2025-04-03",
                                             active_pits=0, covered_pits=None,
                                             pits_over_30m=None, deepest_pit_m=None,
                                             workers_observed=0, workers_with_ppe=None,
                                             ppe_use_share=None, safety_captain_present="no",
                                             independent_grading="yes")]
-    path = write_csv(tmp_path / "visits.csv", export_rows(VISIT_FORM, submissions),
-                     delimiter=";")
+    path = write_csv(tmp_path / "visits.csv", export_rows(VISIT_FORM, submissions,
+                                                         labels=labels), delimiter=";")
     outcome = run(database, path, form=VISIT_FORM, kind="visits")
     assert outcome.result == "loaded", problems(outcome)
     assert query(database, """SELECT site_id, visited_on::VARCHAR, workers, women,
