@@ -132,6 +132,9 @@ def import_sources(target: Path | str, read: Callable[[], list[Source]], file: P
         run.finish_failed(error)
         raise
     finally:
+        if run.con is not None:  # releases the live database and the spill files
+            with contextlib.suppress(duckdb.Error):
+                run.con.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
