@@ -291,13 +291,14 @@ class _Run:
                        WHERE kind = {parsing.literal(kind)} AND severity = 'error'
                              AND _row IS NOT NULL) AS f
             ON t._row = f._row AND coalesce(t._sheet, '') = f.sheet""")
-        # one window over the key finds the duplicates and the rows kept (the last of each)
-        self.con.execute(f"CREATE TABLE ranked_{kind} AS "
-                         f"{checks.ranked(definition, f'accepted_{kind}')}")
+        # one window over the key finds the rows a later one replaces; the others are kept
+        self.con.execute(f"CREATE TABLE superseded_{kind} AS "
+                         f"{checks.superseded(definition, f'accepted_{kind}')}")
         report.add_failures(self.con, kind, [checks.duplicate_check(definition,
-                                                                    f"ranked_{kind}")])
-        self.con.execute(f"""CREATE VIEW final_{kind} AS SELECT * EXCLUDE (_next_row)
-            FROM ranked_{kind} WHERE _next_row IS NULL""")
+                                                                    f"superseded_{kind}")])
+        self.con.execute(f"""CREATE VIEW final_{kind} AS SELECT a.* FROM accepted_{kind} AS a
+            ANTI JOIN superseded_{kind} AS s
+            ON a._row = s._row AND coalesce(a._sheet, '') = coalesce(s._sheet, '')""")
         counts = self.counts[kind]
         counts.rows_rejected = self.con.execute("""SELECT count(DISTINCT _row) FROM failures
             WHERE kind = $kind AND severity = 'error' AND _row IS NOT NULL""",
@@ -305,7 +306,7 @@ class _Run:
         counts.rows_accepted = self.con.execute(
             f"SELECT count(*) FROM final_{kind}").fetchall()[0][0]
         counts.duplicates = self.con.execute(
-            f"SELECT count(*) FROM ranked_{kind}").fetchall()[0][0] - counts.rows_accepted
+            f"SELECT count(*) FROM superseded_{kind}").fetchall()[0][0]
         report.show_headers(self.con, kind, self._shown.get(kind, {}))
 
     def _parents(self, reference: str) -> list[str]:
