@@ -144,21 +144,22 @@ def test_french_labels_of_a_select_multiple_with_spaces_and_commas_are_read():
     item = form.fields["income_sources"]
     lookup = item.choice_lookup()
     text = "Exploitation minière artisanale ou négoce de minerais Agriculture, élevage ou pêche"
-    assert kobo.parse_multiple(text, item, lookup) == ["mining", "farming"]
-    assert kobo.parse_multiple("mining trade", item, lookup) == ["mining", "trade"]
-    assert kobo.parse_multiple("Other; Wages from a job", item, lookup) == ["other", "wage"]
-    assert kobo.parse_multiple("mining gold", item, lookup) is None
+    assert kobo_form.parse_multiple(text, item, lookup) == ["mining", "farming"]
+    assert kobo_form.parse_multiple("mining trade", item, lookup) == ["mining", "trade"]
+    assert kobo_form.parse_multiple("Other; Wages from a job", item, lookup) == ["other", "wage"]
+    assert kobo_form.parse_multiple("mining gold", item, lookup) is None
 
 
-def test_a_site_visit_export_loads(database, tmp_path):
+@pytest.mark.parametrize("labels", [None, "fr"])
+def test_a_site_visit_export_loads(database, tmp_path, labels):
     submissions = [visit(1, "v-1"), visit(2, "v-2", site="FCA-0002", day="2025-04-03",
                                             active_pits=0, covered_pits=None,
                                             pits_over_30m=None, deepest_pit_m=None,
                                             workers_observed=0, workers_with_ppe=None,
                                             ppe_use_share=None, safety_captain_present="no",
                                             independent_grading="yes")]
-    path = write_csv(tmp_path / "visits.csv", export_rows(VISIT_FORM, submissions),
-                     delimiter=";")
+    path = write_csv(tmp_path / "visits.csv", export_rows(VISIT_FORM, submissions,
+                                                         labels=labels), delimiter=";")
     outcome = run(database, path, form=VISIT_FORM, kind="visits")
     assert outcome.result == "loaded", problems(outcome)
     assert query(database, """SELECT site_id, visited_on::VARCHAR, workers, women,
@@ -230,6 +231,13 @@ def test_a_renamed_column_is_also_reported_as_unused(database, tmp_path):
     assert ("", "household/size", "unused_column") in lines
     assert lines[("household/household_size", "", "missing_field")].startswith(
         "L'export n'a pas de colonne pour household/household_size")
+
+
+def test_an_answer_read_for_two_columns_is_reported_once(database, tmp_path):
+    # vsla_member fills its column and decides savings_usd
+    outcome = run(database, broken(tmp_path, set_cell(2, "savings_food/vsla_member", "maybe")))
+    assert [(p["row"], p["rule"]) for p in report(outcome) if p["rule"] == "unknown_choice"] \
+        == [("2", "unknown_choice")]
 
 
 def test_lenient_loads_the_good_submissions(database, tmp_path):

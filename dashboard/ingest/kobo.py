@@ -85,20 +85,29 @@ class Table:
     unused: list[str] = field(default_factory=list)
 
     def position(self, name: str) -> int | None:
-        for position, header in self.columns.items():
-            if header.metadata and header.field == name and header.choice is None:
-                return position
-        return None
+        """The column of a metadata header (as ``kobo_form.meta_name`` writes it)."""
+        return self._where()[0].get(name)
 
     def of_field(self, name: str) -> int | None:
-        for position, header in self.columns.items():
-            if not header.metadata and header.field == name and header.choice is None:
-                return position
-        return None
+        """The column of a field's answer (a select_multiple's single column)."""
+        return self._where()[1].get(name)
 
     def choices_of(self, name: str) -> dict[str, int]:
-        return {h.choice: p for p, h in self.columns.items()
-                if not h.metadata and h.field == name and h.choice is not None}
+        """A select_multiple's 0/1 columns, by choice."""
+        return self._where()[2].get(name, {})
+
+    def _where(self) -> tuple[dict, dict, dict]:
+        if getattr(self, "_found", None) is None or self._found[3] is not self.columns:
+            metadata, fields, choices = {}, {}, defaultdict(dict)
+            for position, header in sorted(self.columns.items()):
+                if header.metadata:
+                    metadata.setdefault(header.field, position)
+                elif header.choice is None:
+                    fields.setdefault(header.field, position)
+                else:
+                    choices[header.field].setdefault(header.choice, position)
+            self._found = (metadata, fields, dict(choices), self.columns)
+        return self._found
 
 
 def _table(path: Path, kind: str, sheet: str | None) -> Table:
@@ -197,8 +206,17 @@ def _repeat_of(sheet: str, table: Table, form: Form) -> str | None:
 # -- reading the export ----------------------------------------------------------------------
 
 class _Problems(list):
+    """The reader's problems, each once (an answer may be read for several columns)."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: set[tuple] = set()
+
     def add(self, row, sheet, column, value, rule, param=None, severity="error"):
-        self.append((row, sheet, column, value, rule, param, severity))
+        problem = (row, sheet, column, value, rule, param, severity)
+        if problem not in self.seen:
+            self.seen.add(problem)
+            self.append(problem)
 
 
 def read_export(path: Path, form: Form, mapping: Mapping, sheet: str | None = None) -> Source:
@@ -277,7 +295,7 @@ class _Answers:
         return name
 
     def _multiple(self, row, item: Field, text: str, position: int) -> list[str] | None:
-        chosen = parse_multiple(text, item, self.lookups[item.name])
+        chosen = kobo_form.parse_multiple(text, item, self.lookups[item.name])
         if chosen is None:
             self.problems.add(row[0], self.table.sheet, self.table.headers[position], text,
                               "unknown_choice", item.choice_names())
@@ -312,30 +330,6 @@ class _Answers:
             return self.table.headers[position]
         item = self.form.fields.get(spec["field"])
         return "/".join([*item.groups, item.name]) if item else spec["field"]
-
-
-def parse_multiple(text: str, item: Field, lookup: dict[str, str]) -> list[str] | None:
-    """A select_multiple answer: choice names separated by spaces (XML values), else choice
-    labels separated by spaces (a label export; labels may hold spaces themselves), commas or
-    semicolons. None when a part is not a choice."""
-    tokens = text.split()
-    names = {c.name for c in item.choices}
-    if all(t in names for t in tokens):
-        return tokens
-    best: list[list[str] | None] = [None] * (len(tokens) + 1)
-    best[0] = []
-    for start in range(len(tokens)):
-        if best[start] is None:
-            continue
-        for end in range(start + 1, len(tokens) + 1):
-            name = lookup.get(normalised(" ".join(tokens[start:end])))
-            if name is not None and best[end] is None:
-                best[end] = [*best[start], name]
-    if best[-1] is not None:
-        return best[-1]
-    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-    chosen = [lookup.get(normalised(p)) for p in parts]
-    return chosen if parts and all(chosen) else None
 
 
 def _missing_fields(form: Form, mapping: Mapping, specs: dict, main: Table, repeats: dict,

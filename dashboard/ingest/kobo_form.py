@@ -111,6 +111,30 @@ def _labels(label) -> dict[str, str]:
     return {"default": str(label)} if label else {}
 
 
+def parse_multiple(text: str, item: Field, lookup: dict[str, str]) -> list[str] | None:
+    """A select_multiple answer: choice names separated by spaces (XML values), else choice
+    labels separated by spaces (a label export; labels may hold spaces themselves), commas or
+    semicolons. None when a part is not a choice."""
+    tokens = text.split()
+    names = {c.name for c in item.choices}
+    if all(t in names for t in tokens):
+        return tokens
+    best: list[list[str] | None] = [None] * (len(tokens) + 1)
+    best[0] = []
+    for start in range(len(tokens)):
+        if best[start] is None:
+            continue
+        for end in range(start + 1, len(tokens) + 1):
+            name = lookup.get(normalised(" ".join(tokens[start:end])))
+            if name is not None and best[end] is None:
+                best[end] = [*best[start], name]
+    if best[-1] is not None:
+        return best[-1]
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    chosen = [lookup.get(normalised(p)) for p in parts]
+    return chosen if parts and all(chosen) else None
+
+
 # -- the mapping -----------------------------------------------------------------------------
 
 @dataclass

@@ -135,6 +135,9 @@ def import_sources(target: Path | str, read: Callable[[], list[Source]], file: P
         run.finish_failed(error)
         raise
     finally:
+        if run.con is not None:  # releases the live database and the spill files
+            with contextlib.suppress(duckdb.Error):
+                run.con.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -293,15 +296,16 @@ class _Run:
                        WHERE kind = {parsing.literal(kind)} AND severity = 'error'
                              AND _row IS NOT NULL) AS f
             ON t._row = f._row AND coalesce(t._sheet, '') = f.sheet""")
-        # one window over the key finds the duplicates and the rows kept (the last of each)
-        self.con.execute(f"CREATE TABLE ranked_{kind} AS "
-                         f"{checks.ranked(definition, f'accepted_{kind}')}")
+        # one window over the key finds the rows a later one replaces; the others are kept
+        self.con.execute(f"CREATE TABLE superseded_{kind} AS "
+                         f"{checks.superseded(definition, f'accepted_{kind}')}")
         report.add_failures(self.con, kind, [checks.duplicate_check(definition,
-                                                                    f"ranked_{kind}")])
+                                                                    f"superseded_{kind}")])
         # sites are few and their provinces are filled in place: a table; the rest a view
         final = "TABLE" if definition.table == "sites" else "VIEW"
-        self.con.execute(f"""CREATE {final} final_{kind} AS SELECT * EXCLUDE (_next_row)
-            FROM ranked_{kind} WHERE _next_row IS NULL""")
+        self.con.execute(f"""CREATE {final} final_{kind} AS SELECT a.* FROM accepted_{kind} AS a
+            ANTI JOIN superseded_{kind} AS s
+            ON a._row = s._row AND coalesce(a._sheet, '') = coalesce(s._sheet, '')""")
         if definition.table == "sites":
             self._fill_provinces(kind)
         counts = self.counts[kind]
@@ -311,7 +315,7 @@ class _Run:
         counts.rows_accepted = self.con.execute(
             f"SELECT count(*) FROM final_{kind}").fetchall()[0][0]
         counts.duplicates = self.con.execute(
-            f"SELECT count(*) FROM ranked_{kind}").fetchall()[0][0] - counts.rows_accepted
+            f"SELECT count(*) FROM superseded_{kind}").fetchall()[0][0]
         report.show_headers(self.con, kind, self._shown.get(kind, {}))
 
     def _fill_provinces(self, kind: str) -> None:
