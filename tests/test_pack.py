@@ -220,9 +220,9 @@ def test_every_figure_of_the_pack_passes_the_role_door(demo, demo_db, tmp_path, 
     seen = []
     apply = privacy.apply
 
-    def spy(role, level, frame, query=""):
+    def spy(role, level, frame, query="", **declared):
         seen.append((role, query))
-        return apply(role, level, frame, query=query)
+        return apply(role, level, frame, query=query, **declared)
     monkeypatch.setattr(privacy, "apply", spy)
     out = tmp_path / "pack.html"
     assert cli.main(["--role", "admin", "--db", str(demo_db), "--scenario", "budget=1000000",
