@@ -53,76 +53,80 @@ answers AS (
             AS a_children_hazardous
     FROM households
 ),
-answered AS (
-    UNPIVOT (SELECT interview_id, a_income_usd AS w_income_usd,
-                    a_income_non_mining_usd AS w_income_non_mining_usd,
-                    a_income_women_usd AS w_income_women_usd,
-                    a_above_living_income AS w_above_living_income,
-                    a_vsla_members AS w_vsla_members, a_vsla_savings_usd AS w_vsla_savings_usd,
-                    a_food_insecure AS w_food_insecure,
-                    a_children_in_school AS w_children_in_school,
-                    a_children_in_mining AS w_children_in_mining,
-                    a_children_hazardous AS w_children_hazardous
-             FROM answers)
-    ON COLUMNS(* EXCLUDE (interview_id)) INTO NAME numerator VALUE answered
-),
+-- one row per household and numerator: its value y and whether it answered the question
+-- (answered), with each denominator's value x and the units n it counts (households,
+-- members, children) as columns, counted only where that question was answered
 numerators AS (
-    UNPIVOT (SELECT interview_id, w_income_usd::DOUBLE AS w_income_usd,
-                    w_income_non_mining_usd::DOUBLE AS w_income_non_mining_usd,
-                    w_income_women_usd::DOUBLE AS w_income_women_usd,
-                    w_above_living_income::DOUBLE AS w_above_living_income,
-                    w_vsla_members::DOUBLE AS w_vsla_members,
-                    w_vsla_savings_usd::DOUBLE AS w_vsla_savings_usd,
-                    w_food_insecure::DOUBLE AS w_food_insecure,
-                    w_children_in_school::DOUBLE AS w_children_in_school,
-                    w_children_in_mining::DOUBLE AS w_children_in_mining,
-                    w_children_hazardous::DOUBLE AS w_children_hazardous
+    UNPIVOT (SELECT site_id, round_id, head_gender, w, site_households,
+                    w_income_usd::DOUBLE AS d_inc, w_vsla_members::DOUBLE AS d_vsla,
+                    w_vsla_members AS u_vsla, w_children_5_17::DOUBLE AS d_ch,
+                    w_children_5_17 AS u_ch, COLUMNS('^a_'),
+                    COLUMNS('^w_(income|above|vsla|food|children_(in|haz))')::DOUBLE
              FROM answers)
-    ON COLUMNS(* EXCLUDE (interview_id)) INTO NAME numerator VALUE y
+    ON (w_income_usd, a_income_usd) AS w_income_usd,
+       (w_income_non_mining_usd, a_income_non_mining_usd) AS w_income_non_mining_usd,
+       (w_income_women_usd, a_income_women_usd) AS w_income_women_usd,
+       (w_above_living_income, a_above_living_income) AS w_above_living_income,
+       (w_vsla_members, a_vsla_members) AS w_vsla_members,
+       (w_vsla_savings_usd, a_vsla_savings_usd) AS w_vsla_savings_usd,
+       (w_food_insecure, a_food_insecure) AS w_food_insecure,
+       (w_children_in_school, a_children_in_school) AS w_children_in_school,
+       (w_children_in_mining, a_children_in_mining) AS w_children_in_mining,
+       (w_children_hazardous, a_children_hazardous) AS w_children_hazardous
+    INTO NAME numerator VALUE y, answered
 ),
--- each denominator's value x and the units n it counts (households, members, children)
-denominators AS (
-    SELECT interview_id, 'w_households' AS denominator, 1.0 AS x, 1 AS units FROM answers
-    UNION ALL
-    SELECT interview_id, 'w_income_usd', w_income_usd, 1 FROM answers
-    UNION ALL
-    SELECT interview_id, 'w_vsla_members', w_vsla_members, w_vsla_members FROM answers
-    UNION ALL
-    SELECT interview_id, 'w_children_5_17', w_children_5_17, w_children_5_17 FROM answers
+masked AS (
+    SELECT site_id, round_id, head_gender, numerator, w, site_households, y,
+           1.0::DOUBLE * answered AS x_hh, 1 * answered AS u_hh,
+           d_inc * answered AS x_inc, 1 * answered AS u_inc,
+           d_vsla * answered AS x_vsla, u_vsla * answered AS u_vsla,
+           d_ch * answered AS x_ch, u_ch * answered AS u_ch
+    FROM numerators
 ),
--- a denominator's value and units count only where the numerator's question was answered
-denominators_answered AS (
-    SELECT q.interview_id, q.numerator, d.denominator, d.x * q.answered AS x,
-           d.units * q.answered AS units
-    FROM answered AS q
-    JOIN denominators AS d USING (interview_id)
+-- one GROUP BY gives the sums of every denominator as columns (the households count, w and
+-- the y sums are the same for the four)
+sums AS (
+    SELECT site_id, round_id, head_gender, numerator,
+           count(*)::DOUBLE AS households, sum(w) AS w, sum(w * y) AS y,
+           sum(w * y * y) AS wyy, sum(w * w * y * y) AS wwyy,
+           max(site_households) AS site_households,
+           sum(u_hh)::DOUBLE AS n_hh, sum(w * x_hh) AS x_hh, sum(w * x_hh * y) AS wxy_hh,
+           sum(w * x_hh * x_hh) AS wxx_hh, sum(w * w * x_hh * y) AS wwxy_hh,
+           sum(w * w * x_hh * x_hh) AS wwxx_hh,
+           sum(u_inc)::DOUBLE AS n_inc, sum(w * x_inc) AS x_inc, sum(w * x_inc * y) AS wxy_inc,
+           sum(w * x_inc * x_inc) AS wxx_inc, sum(w * w * x_inc * y) AS wwxy_inc,
+           sum(w * w * x_inc * x_inc) AS wwxx_inc,
+           sum(u_vsla)::DOUBLE AS n_vsla, sum(w * x_vsla) AS x_vsla,
+           sum(w * x_vsla * y) AS wxy_vsla, sum(w * x_vsla * x_vsla) AS wxx_vsla,
+           sum(w * w * x_vsla * y) AS wwxy_vsla, sum(w * w * x_vsla * x_vsla) AS wwxx_vsla,
+           sum(u_ch)::DOUBLE AS n_ch, sum(w * x_ch) AS x_ch, sum(w * x_ch * y) AS wxy_ch,
+           sum(w * x_ch * x_ch) AS wxx_ch, sum(w * w * x_ch * y) AS wwxy_ch,
+           sum(w * w * x_ch * x_ch) AS wwxx_ch
+    FROM masked
+    GROUP BY site_id, round_id, head_gender, numerator
+),
+-- the small aggregated table, one row per denominator
+pairs AS (
+    UNPIVOT sums
+    ON (n_hh, x_hh, wxy_hh, wxx_hh, wwxy_hh, wwxx_hh) AS w_households,
+       (n_inc, x_inc, wxy_inc, wxx_inc, wwxy_inc, wwxx_inc) AS w_income_usd,
+       (n_vsla, x_vsla, wxy_vsla, wxx_vsla, wwxy_vsla, wwxx_vsla) AS w_vsla_members,
+       (n_ch, x_ch, wxy_ch, wxx_ch, wwxy_ch, wwxx_ch) AS w_children_5_17
+    INTO NAME denominator VALUE n, x, wxy, wxx, wwxy, wwxx
 ),
 by_gender AS (
 SELECT
-    hash(n.numerator || ' / ' || d.denominator) AS measure,
-    a.site_id, a.round_id, a.head_gender, n.numerator, d.denominator,
+    hash(p.numerator || ' / ' || p.denominator) AS measure,
+    p.site_id, p.round_id, p.head_gender, p.numerator, p.denominator,
     -- the round's first fieldwork day and the site's province (its stratum), so a query
     -- needs no join (an import of sites or rounds rebuilds this rollup)
-    any_value(r.fielded_from) AS period,
-    coalesce(any_value(s.province), '') AS stratum,
-    count(*)::DOUBLE AS households,  -- DOUBLE: sums of them stay cheap (no HUGEINT)
-    sum(d.units)::DOUBLE AS n,
-    sum(a.w) AS w,
-    sum(a.w * n.y) AS y,
-    sum(a.w * d.x) AS x,
-    sum(a.w * n.y * n.y) AS wyy,
-    sum(a.w * d.x * n.y) AS wxy,
-    sum(a.w * d.x * d.x) AS wxx,
-    sum(a.w * a.w * n.y * n.y) AS wwyy,
-    sum(a.w * a.w * d.x * n.y) AS wwxy,
-    sum(a.w * a.w * d.x * d.x) AS wwxx,
-    max(a.site_households) AS site_households
-FROM answers AS a
-JOIN numerators AS n USING (interview_id)
-JOIN denominators_answered AS d ON d.interview_id = a.interview_id AND d.numerator = n.numerator
-JOIN survey_rounds AS r ON r.round_id = a.round_id
-LEFT JOIN sites AS s ON s.site_id = a.site_id
-GROUP BY a.site_id, a.round_id, a.head_gender, n.numerator, d.denominator
+    r.fielded_from AS period,
+    coalesce(s.province, '') AS stratum,
+    p.households, p.n, p.w, p.y, p.x, p.wyy, p.wxy, p.wxx, p.wwyy, p.wwxy, p.wwxx,
+    p.site_households
+FROM pairs AS p
+JOIN survey_rounds AS r ON r.round_id = p.round_id
+LEFT JOIN sites AS s ON s.site_id = p.site_id
 )
 SELECT
     -- the measure's key: rows sorted by it let a query read only its measure's row groups
