@@ -7,7 +7,14 @@ it lacks one), builds the rollup with the SQL of git revision REV (before: one r
 household, numerator and denominator, joined) and with the current file (after: one row per
 household and numerator, the four denominators as columns, one GROUP BY), prints both times
 and whether the two tables are equal: exactly (EXCEPT both ways) and to a relative 1e-12
-(parallel sums of doubles may add in another order).
+(parallel sums of doubles may add in another order: two builds with the same SQL differ
+in their last bits on a few hundred rows too).
+
+Sector database (2,015,084 interviews, 1.68 M rows out), one run on the shared 2-core machine
+under load: before (UNPIVOT of 40 measures per household, then joins) 144.4 s, after 23.0 s
+(6.3x; 12.5-22 s in other runs, the load varying); equal to 4.4e-15 relative, no row missing
+or extra. The after build's time goes mostly to what the table is: folding the three head
+genders into the total/female/male structs, sorting by measure and writing 1.68 M rows.
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ together). Before: main at 75220f6; after: this branch, schema 7. ms:
   median income with Woodruff's interval 292.1 vs the median only 192.5 (after the median's
   one-pass rewrite, on a heavier load: 784.8 vs 552.9, 1.4x).
   Building the site_round_design rollup at sector scale: 140-185 s (1.68 M rows: one per site,
-  round and measure), on top of the other rollups.
+  round and measure), on top of the other rollups; 13-23 s since its rewrite
+  (benchmarks/bench_design_rollup.py).
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@
 -- of a site that stands alone in its stratum; site_households is the site's household count
 -- when the interviews give it (the finite-population correction). queries/
 -- indicator_survey_ratio.sql turns these into the ratio and its Taylor-linearised variance.
+-- Built from one row per household and numerator, the four denominators as columns, in one
+-- GROUP BY, then unfolded per denominator on the small aggregated table (one row per
+-- household and measure, joined, took 6x longer: benchmarks/bench_design_rollup.py).
 CREATE TABLE site_round_design AS
 WITH households AS (
     SELECT *, income_mining_usd + income_non_mining_usd AS income_usd
@@ -61,7 +64,16 @@ numerators AS (
                     w_income_usd::DOUBLE AS d_inc, w_vsla_members::DOUBLE AS d_vsla,
                     w_vsla_members AS u_vsla, w_children_5_17::DOUBLE AS d_ch,
                     w_children_5_17 AS u_ch, COLUMNS('^a_'),
-                    COLUMNS('^w_(income|above|vsla|food|children_(in|haz))')::DOUBLE
+                    w_income_usd::DOUBLE AS w_income_usd,
+                    w_income_non_mining_usd::DOUBLE AS w_income_non_mining_usd,
+                    w_income_women_usd::DOUBLE AS w_income_women_usd,
+                    w_above_living_income::DOUBLE AS w_above_living_income,
+                    w_vsla_members::DOUBLE AS w_vsla_members,
+                    w_vsla_savings_usd::DOUBLE AS w_vsla_savings_usd,
+                    w_food_insecure::DOUBLE AS w_food_insecure,
+                    w_children_in_school::DOUBLE AS w_children_in_school,
+                    w_children_in_mining::DOUBLE AS w_children_in_mining,
+                    w_children_hazardous::DOUBLE AS w_children_hazardous
              FROM answers)
     ON (w_income_usd, a_income_usd) AS w_income_usd,
        (w_income_non_mining_usd, a_income_non_mining_usd) AS w_income_non_mining_usd,
