@@ -65,15 +65,16 @@ def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
             continue
         symbols = np.where(group["ranked"], "circle", "circle-open")
         figure.add_trace(go.Scatter(
-            x=group["n"], y=group["value"].round(decimals), mode="markers", name=labels[status],
+            x=_narrow(group["n"]), y=group["value"].round(decimals).astype(np.float32),
+            mode="markers", name=labels[status],
             marker=dict(color=STATUS_COLOURS[status], size=10,
                         # one symbol for the whole group when all share it
                         symbol=symbols[0] if len(set(symbols)) == 1 else symbols,
                         line=dict(color="white", width=0.5)),
             customdata=np.column_stack([
-                group["site_id"], group["name"],
+                group["site_id"].to_numpy(dtype=object), group["name"].to_numpy(dtype=object),
                 *(_short(group[column], decimals) for column in ("estimate", "lower", "upper")),
-                np.where(group["ranked"], "", labels["not_ranked"])]),
+                np.where(group["ranked"], "", labels["not_ranked"]).astype(object)]),
             hovertemplate=(f"<b>%{{customdata[1]}}</b><br>%{{y:{y_format}}} (n = %{{x:,.0f}})"
                            f"<br>{labels['shrunk']}: %{{customdata[2]:{y_format}}} "
                            f"(%{{customdata[3]:{y_format}}} – %{{customdata[4]:{y_format}}})"
@@ -98,9 +99,17 @@ def thinned(curve: pd.DataFrame, points: int) -> pd.DataFrame:
 
 
 def _short(values: pd.Series, decimals: int) -> np.ndarray:
-    """``values`` as the short texts of their rounded values (plotly reads them as numbers)."""
-    return np.array([f"{v:.{decimals}f}".rstrip("0").rstrip(".") if pd.notna(v) else "nan"
-                     for v in values.round(decimals)], dtype=object)
+    """``values`` rounded, as numbers (a missing one as the text "nan", as it always was)."""
+    return np.array([float(v) if pd.notna(v) else "nan" for v in values.round(decimals)],
+                    dtype=object)
+
+
+def _narrow(n: pd.Series) -> np.ndarray:
+    """Site sizes as 32-bit integers when they are whole (counts), else as they are."""
+    values = n.to_numpy(dtype=float)
+    whole = np.isfinite(values).all() and (values == np.round(values)).all() \
+        and np.abs(values).max(initial=0) < 2**31
+    return values.astype(np.int32) if whole else values
 
 
 def flag_points(table: pd.DataFrame) -> pd.DataFrame:
