@@ -5,7 +5,7 @@ status repeated over 3,000 sites weighs more than the numbers. As a pandas categ
 column is sent as a dictionary (each distinct text once) and row codes; the grid shows, sorts
 and searches the same texts. Other columns are sent in the narrowest Arrow type that holds
 their values exactly: texts with 32-bit offsets (pandas' own strings use 64-bit ones), dates
-that carry no time as dates (4 bytes, not 8), whole numbers as 32-bit integers when they fit.
+that carry no time as dates (4 bytes, not 8), whole numbers as 16- or 32-bit integers when they fit.
 Columns the caller names in ``single`` (shares or tonnes shown with a few digits) are sent as
 32-bit floats: seven significant digits, more than the grid shows.
 """
@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 MIN_ROWS = 200  # below this a table is small whatever its columns
-INT32 = np.iinfo(np.int32)
+INT16, INT32 = np.iinfo(np.int16), np.iinfo(np.int32)
 
 
 def compact(frame: pd.DataFrame, max_share: float = 0.2,
@@ -41,8 +41,9 @@ def compact(frame: pd.DataFrame, max_share: float = 0.2,
                                         dtype=pd.ArrowDtype(pa.date32()), index=values.index)
         elif pd.api.types.is_integer_dtype(values) and len(values.dropna()) \
                 and INT32.min <= values.min() and values.max() <= INT32.max:
-            changed[column] = values.astype("Int32" if values.isna().any()
-                                            else np.int32)
+            bits = 16 if INT16.min <= values.min() and values.max() <= INT16.max else 32
+            changed[column] = values.astype(f"Int{bits}" if values.isna().any()
+                                            else f"int{bits}")
         elif column in single and pd.api.types.is_float_dtype(values):
             changed[column] = values.astype(np.float32)
     return frame.assign(**changed) if changed else frame

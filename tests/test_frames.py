@@ -40,7 +40,10 @@ def test_other_columns_are_sent_in_narrower_types_of_the_same_values():
         visited=pd.to_datetime(["2024-01-31", None, "2023-06-01"] * (rows // 3)),
         share=[i / rows for i in range(rows)], usd=[i * 1000.01 for i in range(rows)])
     compact = frames.compact(frame, single=("share",))
-    assert str(compact["workers"].dtype) == "int32" and compact["usd"].dtype == "float64"
+    assert str(compact["workers"].dtype) == "int16" and compact["usd"].dtype == "float64"
+    wide = frames.compact(frame.assign(workers=frame["workers"] * 1000))
+    assert str(wide["workers"].dtype) == "int32" and list(wide["workers"]) == list(
+        frame["workers"] * 1000)
     assert compact["share"].dtype == "float32"
     assert (compact["share"].astype(float) - frame["share"]).abs().max() < 1e-7
     assert list(compact["name"]) == list(frame["name"])
