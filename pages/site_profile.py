@@ -38,9 +38,7 @@ def open_picked_site() -> None:
 
 def site_picker(label: str) -> None:
     sites = ui.load("site_search")
-    labels = dict(zip(sites["site_id"], (
-        profile.site_label(*row) for row in
-        sites[["site_id", "name", "province", "aliases"]].itertuples(index=False))))
+    labels = profile.site_labels(sites)
     st.selectbox(label, list(labels), index=None, format_func=labels.get,
                  placeholder=t("site_profile.picker_placeholder"), key=PICKER_KEY,
                  on_change=open_picked_site)

@@ -47,9 +47,7 @@ def remember_search() -> None:
 if chosen := st.session_state.pop("_open_site", None):
     ui.open_site_profile(chosen)
 
-labels = dict(zip(sites["site_id"], (
-    profile.site_label(*row) for row in
-    sites[["site_id", "name", "province", "aliases"]].itertuples(index=False))))
+labels = profile.site_labels(sites)
 st.selectbox(ui.t("sites_map.find_site"), list(labels), index=None, format_func=labels.get,
              placeholder=ui.t("sites_map.find_placeholder"), key=FIND_KEY,
              on_change=remember_search)

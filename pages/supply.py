@@ -136,7 +136,10 @@ if ui.may_load("supply_by_site"):
     table = relabel(table, "programme_status",
                     {s: ui.t(f"indicators.scope.{s}") for s in ("programme", "comparison")})
     columns = st.column_config
-    st.dataframe(frames.compact(table), hide_index=True, key="supply_sites", column_config={
+    # shares and tonnes are shown with one or two decimals: 32-bit floats hold them (not dollars)
+    st.dataframe(frames.compact(table, single=(
+        "cobalt_tonnes", "fair_share", "graded_share", "price_ratio", "credit_tonnes")),
+        hide_index=True, key="supply_sites", column_config={
         "name": columns.TextColumn(ui.t("supply.col_name")),
         "province": columns.TextColumn(ui.t("supply.col_province")),
         "programme_status": columns.TextColumn(ui.t("supply.col_status")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import charts, i18n
@@ -49,3 +50,13 @@ def test_stacked_bars_without_a_format_leave_plotly_its_own():
                                  y_title="USD")
     assert figure.data[0].hovertemplate is None and figure.layout.yaxis.tickformat is None
     assert figure.layout.separators == ".,"
+
+
+def test_dates_at_midnight_are_sent_as_days_and_other_values_as_they_are():
+    months = pd.Series(pd.date_range("2020-01-01", periods=3, freq="MS"))
+    figure = go.Figure([go.Scatter(x=months, y=[1.5, 2.5, 3.5]),
+                        go.Scatter(x=months + pd.Timedelta(hours=6), y=[1, 2, 3])])
+    charts.data_as_text(figure)
+    assert list(figure.data[0].x) == ["2020-01-01", "2020-02-01", "2020-03-01"]
+    assert list(figure.data[0].y) == [1.5, 2.5, 3.5]
+    assert figure.data[1].x.dtype.kind == "M"  # a time of day is kept

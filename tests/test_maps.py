@@ -191,7 +191,8 @@ def test_density_deck_sends_positions_only():
     points = maps.site_points(map_sites(), "children_last_visit", "en", END, STATUS)
     layer = deck_json(maps.sites_deck(points, mode="density"))["layers"][-1]
     assert layer["@@type"] == "HexagonLayer" and layer["id"] == "density"
-    assert set(layer["data"][0]) == {"lon", "lat"}
+    assert set(layer["data"][0]) == {"p"} and layer["getPosition"] == "@@=p"
+    assert [d["p"] for d in layer["data"]] == points[["lon", "lat"]].to_numpy().tolist()
 
 
 def test_unknown_mode_and_basemap_are_refused():

@@ -165,3 +165,12 @@ def test_facts_markdown_escapes_pipes_and_shows_blanks_as_dashes():
     assert text.splitlines() == ["| | |", "|---|---|", "| **Permit** | PE 1 \\| PE 2 |",
                                  "| **Aliases** | – |", "| **Source** | – |",
                                  "| **Note** | two lines |"]
+
+
+def test_a_picker_names_the_province_only_where_it_tells_same_named_sites_apart():
+    sites = pd.DataFrame({"site_id": ["S1", "S2", "S3"], "name": ["Kasulo", "Kasulo", "Mutoshi"],
+                          "province": ["Lualaba", "Haut-Katanga", "Lualaba"],
+                          "aliases": [["Kasulu"], [], None]})
+    assert profile.site_labels(sites) == {"S1": "Kasulo (Kasulu) · Lualaba · S1",
+                                          "S2": "Kasulo · Haut-Katanga · S2",
+                                          "S3": "Mutoshi · S3"}

@@ -101,3 +101,18 @@ def test_the_flag_map_draws_the_points_over_the_base_layer():
     assert "mapProvider" not in spec  # basemap "none": no tiles asked for
     carto = json.loads(screening_charts.flags_deck(points).to_json())
     assert carto["mapProvider"] == "carto"
+
+
+def test_the_funnel_sends_short_values_and_at_most_a_hundred_curve_points():
+    figure = funnel()
+    lines = [trace for trace in figure.data if "line" in trace.meta]
+    assert all(len(trace.x) <= screening_charts.CURVE_POINTS for trace in lines)
+    curve = assessment().curve
+    high = next(t for t in lines if t.meta["line"] == "limit_998_high")
+    assert high.x[0] == round(curve["n"].iloc[0], 2) and high.x[-1] == round(curve["n"].iloc[-1], 2)
+    points = [trace for trace in figure.data if "status" in trace.meta]
+    sites = assessment().sites.set_index("site_id")
+    for trace in points:
+        for row in trace.customdata:
+            estimate = sites.loc[row[0], "estimate"]
+            assert abs(row[2] - estimate) < 1e-5 and round(row[2], 5) == row[2]  # 0.1% shows it

@@ -23,6 +23,11 @@ STATUS_COLOURS = {"worse_998": VERMILLION, "worse_95": ORANGE, "within": GREY,
 SEVERITY_COLOURS = {"high": rgb(VERMILLION), "medium": rgb(ORANGE), "low": rgb(SKY_BLUE)}
 # radius in pixels, as the sites map draws its circles
 SEVERITY_RADIUS_PX = {"high": 11, "medium": 8, "low": 5}
+# what the funnel sends (pure bytes: every figure on screen is the same): the limits are smooth
+# curves, CURVE_POINTS points draw them; values are rounded to DECIMALS places, finer than
+# the hover shows (0.1 point of a percentage, 0.1 of a rate)
+CURVE_POINTS = 100
+DECIMALS = {True: 5, False: 3}  # percent or not
 
 
 def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
@@ -36,13 +41,15 @@ def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
     site id as ``customdata[0]``, so a selection names the site.
     """
     figure = go.Figure()
-    curve = assessment.curve
+    curve = thinned(assessment.curve, CURVE_POINTS)
     y_format = ".1%" if percent else ",.1f"
+    decimals = DECIMALS[bool(percent)]
     if not curve.empty:
         for coverage, dash, width in (("95", "dash", 1.2), ("998", "solid", 1.6)):
             for side in ("low", "high"):
                 figure.add_trace(go.Scatter(
-                    x=curve["n"], y=curve[f"limit_{coverage}_{side}"], mode="lines",
+                    x=curve["n"].round(2),
+                    y=curve[f"limit_{coverage}_{side}"].round(decimals), mode="lines",
                     name=labels[f"limit_{coverage}"], legendgroup=f"limit_{coverage}",
                     showlegend=side == "high", hoverinfo="skip",
                     line=dict(color=BLACK if coverage == "998" else GREY, dash=dash, width=width),
@@ -56,14 +63,18 @@ def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
         group = sites[sites["status"] == status]
         if group.empty:
             continue
+        symbols = np.where(group["ranked"], "circle", "circle-open")
         figure.add_trace(go.Scatter(
-            x=group["n"], y=group["value"], mode="markers", name=labels[status],
+            x=_narrow(group["n"]), y=group["value"].round(decimals).astype(np.float32),
+            mode="markers", name=labels[status],
             marker=dict(color=STATUS_COLOURS[status], size=10,
-                        symbol=np.where(group["ranked"], "circle", "circle-open"),
+                        # one symbol for the whole group when all share it
+                        symbol=symbols[0] if len(set(symbols)) == 1 else symbols,
                         line=dict(color="white", width=0.5)),
-            customdata=np.column_stack([group["site_id"], group["name"], group["estimate"],
-                                        group["lower"], group["upper"],
-                                        np.where(group["ranked"], "", labels["not_ranked"])]),
+            customdata=np.column_stack([
+                group["site_id"].to_numpy(dtype=object), group["name"].to_numpy(dtype=object),
+                *(_short(group[column], decimals) for column in ("estimate", "lower", "upper")),
+                np.where(group["ranked"], "", labels["not_ranked"]).astype(object)]),
             hovertemplate=(f"<b>%{{customdata[1]}}</b><br>%{{y:{y_format}}} (n = %{{x:,.0f}})"
                            f"<br>{labels['shrunk']}: %{{customdata[2]:{y_format}}} "
                            f"(%{{customdata[3]:{y_format}}} – %{{customdata[4]:{y_format}}})"
@@ -78,6 +89,27 @@ def funnel(assessment: Assessment, names: pd.Series, labels: dict[str, str], *,
         legend=dict(orientation="h", yanchor="top", y=-0.24, xanchor="left", x=0))
     figure.update_xaxes(title_standoff=4)
     return figure
+
+
+def thinned(curve: pd.DataFrame, points: int) -> pd.DataFrame:
+    """At most ``points`` rows of ``curve``, evenly spread, its first and last kept."""
+    if len(curve) <= points:
+        return curve
+    return curve.iloc[np.unique(np.linspace(0, len(curve) - 1, points).round().astype(int))]
+
+
+def _short(values: pd.Series, decimals: int) -> np.ndarray:
+    """``values`` rounded, as numbers (a missing one as the text "nan", as it always was)."""
+    return np.array([float(v) if pd.notna(v) else "nan" for v in values.round(decimals)],
+                    dtype=object)
+
+
+def _narrow(n: pd.Series) -> np.ndarray:
+    """Site sizes as 32-bit integers when they are whole (counts), else as they are."""
+    values = n.to_numpy(dtype=float)
+    whole = np.isfinite(values).all() and (values == np.round(values)).all() \
+        and np.abs(values).max(initial=0) < 2**31
+    return values.astype(np.int32) if whole else values
 
 
 def flag_points(table: pd.DataFrame) -> pd.DataFrame:

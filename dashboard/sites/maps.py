@@ -300,7 +300,10 @@ def points_layer(points: pd.DataFrame) -> pdk.Layer:
 
 def density_layer(points: pd.DataFrame) -> pdk.Layer:
     return pdk.Layer(
-        "HexagonLayer", data=points[["lon", "lat"]], id="density", get_position="[lon, lat]",
+        # each site as {"p": [lon, lat]}: 3,000 sites are sent on every rerun, and
+        # {"lon": .., "lat": ..} spelled the names out in each
+        "HexagonLayer", data=pd.DataFrame({"p": points[["lon", "lat"]].to_numpy().tolist()}),
+        id="density", get_position="p",
         radius=DENSITY_RADIUS_M, coverage=0.9, extruded=False, opacity=0.75,
         color_range=[list(c) for c in DENSITY_COLOURS], pickable=False)
 

@@ -35,6 +35,18 @@ def site_label(site_id: str, name: str, province: str | None, aliases=None) -> s
     return f"{name}{alias}{place} · {site_id}"
 
 
+def site_labels(sites: pd.DataFrame) -> dict[str, str]:
+    """``site_label`` of every row of ``sites`` (site_id, name, province, aliases), by site id.
+
+    A picker sends every label to the browser on every rerun (3,000 sites: ~110 KB with the
+    province in each): the province is named only where it tells sites of the same name apart.
+    """
+    shared = sites["name"].duplicated(keep=False).to_numpy()
+    return {row[0]: site_label(row[0], row[1], row[2] if same else None, row[3])
+            for row, same in zip(sites[["site_id", "name", "province", "aliases"]]
+                                 .itertuples(index=False), shared)}
+
+
 def trend_start(enrolled_on: dt.date | None, start: dt.date) -> dt.date:
     """Trends of a programme site begin a year before enrolment, to show where it started."""
     if enrolled_on is None or pd.isna(enrolled_on):
