@@ -8,11 +8,21 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import duckdb
 from openpyxl import Workbook
 
 from dashboard.ingest import pipeline
 
 TODAY = dt.date(2025, 6, 30)
+
+
+def query(path: Path, sql: str, params: dict | None = None) -> list[tuple]:
+    """The rows of ``sql`` on the database file ``path``, opened read-only."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or {}).fetchall()
+    finally:
+        con.close()
 
 
 def fresh_copy(source: Path, tmp_path: Path) -> Path:

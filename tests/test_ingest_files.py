@@ -14,6 +14,7 @@ from ingest_fixtures import (
     file_hash,
     fresh_copy,
     problems,
+    query,
     rules_at,
     run,
     site,
@@ -30,13 +31,6 @@ from dashboard.ingest import report, templates
 def database(small_db, tmp_path):
     return fresh_copy(small_db, tmp_path)
 
-
-def query(path, sql, params=None):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
 def test_a_french_excel_csv_loads(database, tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from ingest_fixtures import TODAY, file_hash, fresh_copy, problems, write_csv
+from ingest_fixtures import TODAY, file_hash, fresh_copy, problems, query, write_csv
 from ipis_fixture import HEADER, ROWS, ipis_row
 
 from dashboard.ingest import __main__ as cli
@@ -28,13 +28,6 @@ def run_ipis(database, path, **options):
     options.setdefault("user", "tester")
     return import_ipis(database, path, pipeline.Options(**options))
 
-
-def query(path, sql):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def rules(outcome):

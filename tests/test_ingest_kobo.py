@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import zipfile
 
-import duckdb
 import pytest
-from ingest_fixtures import TODAY, file_hash, fresh_copy, problems, write_csv
+from ingest_fixtures import TODAY, file_hash, fresh_copy, problems, query, write_csv
 from kobo_fixtures import (
     HOUSEHOLD_FORM,
     VISIT_FORM,
@@ -33,13 +32,6 @@ MAIN_SHEET = "FCA household survey - Enquê"  # Kobo names it after the form, cu
 def database(small_db, tmp_path):
     return fresh_copy(small_db, tmp_path)
 
-
-def query(path, sql, params=None):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
 def run(target, path, form=HOUSEHOLD_FORM, kind="survey", sheet=None, **options):

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 import shapely
 from gis_fixtures import boundaries_frame, permits_frame
+from ingest_fixtures import query
 
 from dashboard import build, db
 from dashboard.ingest import joins
@@ -45,11 +46,6 @@ def fingerprint(path: Path) -> tuple[str, list[str]]:
     once a writer has run): a refused import changes neither."""
     return (hashlib.sha256(path.read_bytes()).hexdigest(),
             sorted(p.name for p in path.parent.iterdir() if p.suffix != ".lock"))
-
-
-def query(path: Path, sql: str, params=None) -> list[tuple]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql, params or {}).fetchall()
 
 
 def permit_of(path: Path, site_id: str) -> tuple:
