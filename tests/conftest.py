@@ -10,6 +10,7 @@ import duckdb
 import pytest
 import streamlit as st
 from hypothesis import settings
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from support import ROOT, build_demo
 
 from dashboard import db
@@ -60,3 +61,18 @@ def read(demo_db):
 
 def pytest_configure(config):
     os.environ.setdefault("FCA_DB", str(ROOT / "data" / "does-not-exist.duckdb"))
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The bytes behind every download button of a run, by media file id."""
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        files[file_id] = path_or_data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    return files

@@ -12,7 +12,6 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from support import APP, ROOT
 
@@ -26,19 +25,6 @@ CONTRIBUTORS = ("Member company A", "Foundation D", "Government agency F", "Law 
 def demo(use_db, demo_db):
     use_db(demo_db)
 
-
-@pytest.fixture
-def downloads(monkeypatch):
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        files[file_id] = path_or_data
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    return files
 
 
 def open_page(**query) -> AppTest:
