@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
 from dashboard.build import write_database
 from dashboard.demo import generate
 
@@ -26,3 +28,11 @@ def shown(markdown_text: str) -> str:
     """What a reader sees of Markdown that dashboard.markdown escaped: backslash escapes read
     as their character, word joiners are invisible."""
     return re.sub(r"\\(.)", r"\1", markdown_text).replace("\u2060", "")
+
+
+def open_app(query_params: dict | None = None) -> AppTest:
+    """The entrypoint run once with ``query_params`` in its URL (the Overview opens)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    return at.run()

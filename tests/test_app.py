@@ -6,14 +6,7 @@ import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import APP, PAGES, ROOT, shown
-
-
-def open_app(query_params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    return at.run()
+from support import APP, PAGES, ROOT, open_app, shown
 
 
 def visit(at: AppTest, page: str) -> AppTest:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from ingest_fixtures import VISIT_HEADER, file_hash, fresh_copy, visit, write_csv
 from streamlit.testing.v1 import AppTest
-from support import ROOT
-from test_app import open_app
+from support import ROOT, open_app
 from test_app import visit as visit_page
 
 from dashboard.ingest import upload

@@ -7,8 +7,7 @@ import duckdb
 import pytest
 from ingest_fixtures import VISIT_HEADER, fresh_copy, run, visit, write_csv
 from streamlit.testing.v1 import AppTest
-from support import PAGES, ROOT, shown
-from test_app import open_app
+from support import PAGES, ROOT, open_app, shown
 from test_app import visit as visit_page
 
 from dashboard import ui

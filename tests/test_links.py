@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from crafted import LINK
 from streamlit.testing.v1 import AppTest
-from support import APP, ROOT, shown
+from support import ROOT, open_app, shown
 
 from dashboard import links
 from dashboard.indicators import views
@@ -18,11 +18,6 @@ def demo(use_db, demo_db, monkeypatch):
     use_db(demo_db)
 
 
-def open_app(query_params: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query_params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 
