@@ -10,7 +10,7 @@ export FCA_DB
 .PHONY: run test demo sector bench clean chromium java
 
 run: $(VENV)/.runtime $(FCA_DB)
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard/server.py --server.port $(PORT)
 
 # Lint first; then the tests that need no browser, on $(TEST_WORKERS) processes (pytest-xdist);
 # then the browser tests on their own, one at a time, against one Streamlit server.

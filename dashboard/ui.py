@@ -8,6 +8,7 @@ file, so a swapped-in database is never served from a stale cache.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import os
 import runpy
@@ -381,9 +382,9 @@ _warm_lock = threading.Lock()
 
 def warm_up() -> None:
     """Start computing, in the background, what the pages' default views share
-    (``computations.default_views``), once per process, role and database file: on the first
-    run after a start, and again when a new file has been swapped in (the old file's results
-    are then dropped)."""
+    (``computations.default_views``), once per process, role and database file: after a
+    viewer's run, when the server did not warm that role at its start (``warm_at_start``) or a
+    new file has been swapped in since (the old file's results are then dropped)."""
     if not st.runtime.exists() or streamlit_config.get_option("global.appTest"):
         return  # a bare run or AppTest: no server to warm
     try:
@@ -391,16 +392,75 @@ def warm_up() -> None:
     except db.DatabaseUnavailable:
         return  # the page says so
     role = viewer().role
+    if _claim(identity, role):
+        threading.Thread(target=_warm, args=(identity, role), name="fca-warm-up",
+                         daemon=True).start()
+
+
+def warm_at_start(poll_seconds: float = 5.0) -> None:
+    """The server's own warm-up (``dashboard/server.py`` runs it in a thread at start): import
+    what the pages need, compute the default views for every role a viewer can have, then
+    watch the database file and do it again when a new one is swapped in, before any viewer
+    asks. Never returns."""
+    started = time.perf_counter()
+    for module in PAGE_MODULES:
+        importlib.import_module(module)
+    log.info("Modules imported in %.1f s", time.perf_counter() - started)
+    while True:
+        warm_now()
+        time.sleep(poll_seconds)
+
+
+def warm_now() -> list[str]:
+    """Warm, one after the other, the roles viewers get that are not yet warm on the current
+    database file; the roles warmed. Nothing when the file is missing or the settings are
+    bad (the pages tell viewers so)."""
+    try:
+        identity = _identity()
+        roles = _server_roles(identity)
+    except Exception:
+        log.debug("Nothing to warm", exc_info=True)
+        return []
+    claimed = [role for role in roles if _claim(identity, role)]
+    for role in claimed:
+        _warm(identity, role)
+    return claimed
+
+
+# what the pages import, beyond the entrypoint's imports: seconds on a cold start (scipy,
+# statsmodels, plotly's figure classes, pydeck)
+PAGE_MODULES = ("scipy.stats", "plotly.graph_objects", "pydeck", "dashboard.charts",
+                "dashboard.sites.maps", "dashboard.funding.did", "dashboard.scenario")
+
+
+def _server_roles(identity: tuple) -> list[str]:
+    """The roles viewers of this server get: those the login settings grant, or the one
+    FCA_ROLE grants (the demo's default role only on the synthetic demo)."""
+    if _login_configured():
+        granted = access.check_login_settings(_secret("auth"), _secret("roles"))
+        return [role for role in privacy.ROLES if role in granted]
+    grant = access.role_without_login(os.environ.get("FCA_ROLE"))
+    if grant.role not in privacy.ROLES:
+        return []
+    if grant.demo_only:
+        metadata = _cached_fetch(identity, grant.role, "database_metadata", ())
+        if dict(metadata.itertuples(index=False)).get("synthetic") != "true":
+            return []
+    return [grant.role]
+
+
+def _claim(identity: tuple, role: str) -> bool:
+    """Whether ``role`` still needs warming on the file ``identity`` (now claimed). A file
+    nobody has warmed yet is a swapped-in one: the old file's results are dropped."""
     with _warm_lock:
         if _warmed.get(role) == identity:
-            return
+            return False
         swapped = bool(_warmed) and identity not in _warmed.values()
         _warmed[role] = identity
     if swapped:
         _cached_fetch.clear()
         _computed.clear()
-    threading.Thread(target=_warm, args=(identity, role), name="fca-warm-up",
-                     daemon=True).start()
+    return True
 
 
 def _warm(identity: tuple, role: str) -> None:
@@ -414,7 +474,7 @@ def _warm(identity: tuple, role: str) -> None:
     except Exception:  # a page shows the problem to its viewer; the log has it here
         log.exception("Warm-up failed")
         return
-    log.info("Warmed up in %.1f s (%s)", time.perf_counter() - started,
+    log.info("Warmed up for %s in %.1f s (%s)", role, time.perf_counter() - started,
              db.describe_target(str(identity[0])))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from browser import wait_for_app
 from playwright.sync_api import expect
@@ -38,3 +40,11 @@ def test_a_hidden_page_is_not_served_by_deep_link_after_a_fresh_start(page, fres
     expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Data management")).to_have_count(0)
     screenshot("deep-link-hidden-page")
+
+
+def test_the_server_warms_up_before_its_first_viewer(fresh_server):
+    # dashboard/server.py computes the default views at its start: no viewer has come yet
+    deadline = time.monotonic() + 120
+    while "Warmed up for programme" not in fresh_server.log.read_text():
+        assert time.monotonic() < deadline, fresh_server.log.read_text()
+        time.sleep(0.5)

@@ -4,7 +4,7 @@
 Streamlit looks for .streamlit/ in the working directory and beside the entrypoint
 (dashboard/.streamlit, a link to the project's .streamlit/). Each test copies the project
 to a temporary directory, writes a secrets.toml with login there, and starts
-`streamlit run <copy>/dashboard/app.py` from `/`, as `streamlit run /srv/fca/dashboard/app.py`
+`streamlit run <copy>/dashboard/server.py` from `/`, as `streamlit run /srv/fca/dashboard/server.py`
 would be.
 """
 
@@ -47,7 +47,7 @@ def project_copy(destination: Path) -> Path:
 
 
 class ServerElsewhere:
-    """`streamlit run <project>/dashboard/app.py`, started from `/`, with no settings flags."""
+    """`streamlit run <project>/dashboard/server.py`, started from `/`, with no settings flags."""
 
     def __init__(self, project: Path, database: Path):
         with socket.socket() as s:
@@ -60,7 +60,7 @@ class ServerElsewhere:
                "PYTHONPATH": str(project)}
         env.pop("FCA_ROLE", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(project / "dashboard" / "app.py"),
+            [sys.executable, "-m", "streamlit", "run", str(project / "dashboard" / "server.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1"],
             cwd="/", env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
