@@ -134,12 +134,17 @@ class View:
 
 @dataclass
 class Viewer:
-    """One browser tab's session, speaking Streamlit's websocket protocol."""
+    """One browser tab's session, speaking Streamlit's websocket protocol, with the browser's
+    message cache: a large element (10 kB or more) received unchanged within the last two runs
+    is not sent again, only its hash (Streamlit's ForwardMsg cache, as its frontend keeps it)."""
 
     url: str
     timeout: float
     pages: dict[str, str] = field(default_factory=dict)  # url path -> page script hash
     views: list[View] = field(default_factory=list)
+    cached: dict[str, int] = field(default_factory=dict)  # message hash -> run last used
+    runs: int = 0
+    max_age: int = 2  # the server says (new_session.config.max_cached_message_age)
 
     async def __aenter__(self):
         self.socket = await websockets.connect(
@@ -158,6 +163,7 @@ class Viewer:
         state.page_name = "" if page == "overview" else page
         state.context_info.locale = "en-GB"
         state.context_info.timezone = "UTC"
+        state.cached_message_hashes.extend(self.cached)
         state.context_info.url = self.url.replace("ws://", "http://").replace(
             "/_stcore/stream", f"/{page}")
         started = time.perf_counter()
@@ -170,7 +176,13 @@ class Viewer:
                 answer = ForwardMsg()
                 answer.ParseFromString(data)
                 kind = answer.WhichOneof("type")
-                if kind == "navigation":
+                if kind == "ref_hash":
+                    self.cached[answer.ref_hash] = self.runs
+                elif answer.metadata.cacheable:
+                    self.cached[answer.hash] = self.runs
+                if kind == "new_session":
+                    self.max_age = answer.new_session.config.max_cached_message_age
+                elif kind == "navigation":
                     self.pages = {p.url_pathname: p.page_script_hash
                                   for p in answer.navigation.app_pages}
                 elif kind == "delta" and answer.delta.WhichOneof("type") == "new_element":
@@ -185,6 +197,9 @@ class Viewer:
                 elif kind == "script_finished":
                     if answer.script_finished not in FINISHED:
                         problem = problem or f"finished: {answer.script_finished}"
+                    self.runs += 1
+                    self.cached = {hash_: run for hash_, run in self.cached.items()
+                                   if self.runs - run <= self.max_age}
                     break
         except TimeoutError:
             problem = f"no answer within {self.timeout:.0f} s"

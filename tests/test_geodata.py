@@ -6,11 +6,13 @@ import datetime as dt
 import json
 import math
 import shutil
+import tomllib
 
 import duckdb
 import pandas as pd
 import pytest
 import shapely
+from support import ROOT
 
 from dashboard import db
 from dashboard.sites import basemap, maps, provinces
@@ -101,14 +103,43 @@ def test_province_names_sort_ignoring_accents():
 def test_base_layers_draw_exact_and_approximate_province_lines_rivers_and_towns():
     layers = {layer.id: json.loads(layer.to_json()) for layer in basemap.base_layers()}
     assert list(layers) == ["base", "provinces", "rivers", "towns", "town_names"]
-    lines = layers["provinces"]["data"]["features"]
-    assert sorted(f["properties"]["line"][3] for f in lines) == [
-        basemap.APPROXIMATE_LINE[3], basemap.EXACT_LINE[3]]
+    assert layers["provinces"]["getLineColor"] == (
+        f"@@=properties.exact ? {basemap.EXACT_LINE} : {basemap.APPROXIMATE_LINE}")
+    exact = [f["properties"]["exact"] for f in shipped(basemap.PROVINCE_LINES_FILE)]
+    assert set(exact) == {True, False}  # the expression's property, a boolean, both kinds
     names = {row["name"] for row in layers["town_names"]["data"]}
     assert {"Kolwezi", "Likasi", "Lubumbashi", "Fungurume", "Kambove", "Bukavu", "Goma", "Bunia",
             "Kisangani", "Kinshasa", "Mbuji-Mayi", "Kananga", "Kalemie", "Uvira"} <= names
     assert layers["town_names"]["characterSet"] == "auto"  # names with accents
     assert "provinces" not in {layer.id for layer in basemap.base_layers(provinces=False)}
+
+
+def shipped(path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["features"]
+
+
+def test_the_large_base_layers_are_fetched_by_url_not_sent_with_every_map():
+    layers = {layer.id: json.loads(layer.to_json()) for layer in basemap.base_layers()}
+    assert {name: layers[name]["data"] for name in ("base", "provinces", "rivers")} == {
+        "base": "app/static/countries.geojson", "provinces": "app/static/province_lines.geojson",
+        "rivers": "app/static/rivers.geojson"}
+    served = maps.sites_deck(pd.DataFrame(columns=["lon", "lat"])).to_json()
+    assert len(served) < 10_000  # the 100 kB of outlines are not in it
+
+
+def test_the_country_styles_read_a_property_every_country_has():
+    countries = shipped(basemap.COUNTRIES_FILE)
+    assert sum(f["properties"]["iso_a3"] == "COD" for f in countries) == 1
+    fill = json.loads(basemap.countries_layer().to_json())["getFillColor"]
+    assert fill == f"@@=properties.iso_a3 === 'COD' ? {basemap.DRC_FILL} : {basemap.NEIGHBOUR_FILL}"
+
+
+def test_only_public_base_layers_are_served_as_files():
+    # the server serves every file of dashboard/static/ to anyone who asks, signed in or not
+    assert sorted(path.name for path in basemap.STATIC.rglob("*")) == [
+        "countries.geojson", "province_lines.geojson", "rivers.geojson"]
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["server"]["enableStaticServing"] is True
 
 
 # -- sites outside the Copperbelt -----------------------------------------------------------

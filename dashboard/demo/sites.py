@@ -38,7 +38,7 @@ class NamedSite:
     slow_cases: bool = False
 
 
-COUNTRIES_FILE = Path(__file__).parents[1] / "geodata" / "countries.geojson"
+COUNTRIES_FILE = Path(__file__).parents[1] / "static" / "countries.geojson"
 L, HK = "Lualaba", "Haut-Katanga"
 NAMED_SITES = (
     NamedSite("Kasulo", L, "Kolwezi", -10.705, 25.479, 3500, "2020-08", ("Kasulu",), "other"),

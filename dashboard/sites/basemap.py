@@ -1,5 +1,5 @@
-"""The maps' own base layers (pure pydeck builders), drawn under the sites from files shipped in
-dashboard/geodata/ (README.md there gives their sources, licences and rebuild recipe):
+"""The maps' own base layers (pure pydeck builders), drawn under the sites from files shipped with
+the app (dashboard/geodata/README.md gives their sources, licences and rebuild recipe):
 
 - countries.geojson: the DRC, lightly tinted, and its neighbours' outlines (Natural Earth);
 - province_lines.geojson: the lines between the 26 provinces; lines inside a province split in
@@ -7,8 +7,11 @@ dashboard/geodata/ (README.md there gives their sources, licences and rebuild re
 - rivers.geojson: the main rivers (CIA World Data Bank II, via GSHHG);
 - towns.geojson: province capitals, large towns and mining towns, as dots and names (GeoNames).
 
-So a map reads offline anywhere in the DRC, whether or not basemap tiles load. The files are read
-once per process; each layer's payload is a few tens of kilobytes.
+So a map reads offline anywhere in the DRC, whether or not basemap tiles load. The first three
+(100 kB together) are in dashboard/static/, which the server serves as files
+(``server.enableStaticServing``): a map names them by URL and the browser fetches them once and
+keeps them, instead of receiving them inside every map on every rerun. Their styles are
+expressions deck.gl evaluates on each feature's properties.
 """
 
 from __future__ import annotations
@@ -21,14 +24,28 @@ import pandas as pd
 import pydeck as pdk
 
 GEODATA = Path(__file__).parents[1] / "geodata"
-COUNTRIES_FILE = GEODATA / "countries.geojson"
-PROVINCE_LINES_FILE = GEODATA / "province_lines.geojson"
-RIVERS_FILE = GEODATA / "rivers.geojson"
+STATIC = Path(__file__).parents[1] / "static"  # served at app/static/ (Streamlit's rule)
+COUNTRIES_FILE = STATIC / "countries.geojson"
+PROVINCE_LINES_FILE = STATIC / "province_lines.geojson"
+RIVERS_FILE = STATIC / "rivers.geojson"
 TOWNS_FILE = GEODATA / "towns.geojson"
 PIXELS = pdk.types.String("pixels")  # a plain string would be read as an expression
+DRC_FILL, NEIGHBOUR_FILL = [238, 232, 213, 110], [0, 0, 0, 0]
+DRC_LINE, NEIGHBOUR_LINE = [90, 90, 90, 255], [150, 150, 150, 255]
 EXACT_LINE, APPROXIMATE_LINE = [110, 110, 110, 210], [150, 150, 150, 130]
 RIVER = [92, 146, 196, 200]
 TOWN, TOWN_NAME, TOWN_OUTLINE = [60, 60, 60, 230], [45, 45, 45, 255], [255, 255, 255, 230]
+
+
+def static_url(path: Path) -> str:
+    """The address a browser fetches a file of dashboard/static/ from, relative to the page
+    (so it holds under a ``server.baseUrlPath`` too)."""
+    return f"app/static/{path.relative_to(STATIC).as_posix()}"
+
+
+def _either(condition: str, yes: object, no: object) -> str:
+    """A deck.gl accessor expression: ``yes`` where ``condition`` holds, else ``no``."""
+    return f"{condition} ? {json.dumps(yes)} : {json.dumps(no)}"
 
 
 @functools.cache
@@ -42,52 +59,28 @@ def _collection(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-# the layers' data, parsed and styled once per process: shared, never changed in place
-@functools.cache
-def _countries_data() -> dict:
-    collection = json.loads(countries())
-    for feature in collection["features"]:
-        home = feature["properties"]["iso_a3"] == "COD"
-        feature["properties"]["fill"] = [238, 232, 213, 110] if home else [0, 0, 0, 0]
-        feature["properties"]["line"] = [90, 90, 90, 255] if home else [150, 150, 150, 255]
-        feature["properties"]["width"] = 2 if home else 1
-    return collection
-
-
 def countries_layer() -> pdk.Layer:
     """The DRC (lightly tinted) and its neighbours' outlines."""
+    home = "properties.iso_a3 === 'COD'"
     return pdk.Layer(
-        "GeoJsonLayer", data=_countries_data(), id="base", stroked=True, filled=True,
-        get_fill_color="properties.fill", get_line_color="properties.line",
-        get_line_width="properties.width", line_width_units=PIXELS, pickable=False)
-
-
-@functools.cache
-def _province_lines_data() -> dict:
-    collection = json.loads(_collection(PROVINCE_LINES_FILE))
-    for feature in collection["features"]:
-        exact = feature["properties"]["exact"]
-        feature["properties"] = {"line": EXACT_LINE if exact else APPROXIMATE_LINE,
-                                 "width": 1.2 if exact else 0.8}
-    return collection
-
-
-@functools.cache
-def _rivers_data() -> dict:
-    return json.loads(_collection(RIVERS_FILE))
+        "GeoJsonLayer", data=static_url(COUNTRIES_FILE), id="base", stroked=True, filled=True,
+        get_fill_color=_either(home, DRC_FILL, NEIGHBOUR_FILL),
+        get_line_color=_either(home, DRC_LINE, NEIGHBOUR_LINE),
+        get_line_width=_either(home, 2, 1), line_width_units=PIXELS, pickable=False)
 
 
 def province_lines_layer() -> pdk.Layer:
     """Lines between provinces: exact ones darker, approximate ones lighter and thinner."""
     return pdk.Layer(
-        "GeoJsonLayer", data=_province_lines_data(), id="provinces", stroked=True, filled=False,
-        get_line_color="properties.line", get_line_width="properties.width",
-        line_width_units=PIXELS, pickable=False)
+        "GeoJsonLayer", data=static_url(PROVINCE_LINES_FILE), id="provinces", stroked=True,
+        filled=False, get_line_color=_either("properties.exact", EXACT_LINE, APPROXIMATE_LINE),
+        get_line_width=_either("properties.exact", 1.2, 0.8), line_width_units=PIXELS,
+        pickable=False)
 
 
 def rivers_layer() -> pdk.Layer:
     return pdk.Layer(
-        "GeoJsonLayer", data=_rivers_data(), id="rivers", stroked=True,
+        "GeoJsonLayer", data=static_url(RIVERS_FILE), id="rivers", stroked=True,
         filled=False, get_line_color=RIVER, get_line_width=1, line_width_units=PIXELS,
         pickable=False)
 

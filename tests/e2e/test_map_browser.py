@@ -22,3 +22,4 @@ def test_clicking_a_site_on_the_map_opens_its_profile(page, server, screenshot):
     expect(page.get_by_role("heading", name="Latest monitoring visit")).to_be_visible()
     expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("Site profile")
     screenshot("site-profile-from-map")
+

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from browser import wait_for_app
 from conftest import Server
+from playwright.sync_api import expect
 
 PAGES = ("", "sites_map", "site_profile?site_id=FCA-0001", "trends", "supply",
          "problem_sites", "scenarios", "methods")
@@ -37,3 +38,21 @@ def test_no_request_leaves_for_another_host(page, offline_server):
                       and urlparse(url).hostname not in ("127.0.0.1", "localhost")})
     assert requested and outside == []
     assert os.environ.get("FCA_BASEMAP") != "none"  # the setting stayed with the server
+
+
+def test_the_base_layers_are_fetched_from_the_app_and_drawn(page, offline_server):
+    fetched, errors = {}, []
+    page.on("response", lambda answer: fetched.setdefault(answer.url.rsplit("/", 1)[-1],
+                                                          answer.status))
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.goto(f"{offline_server.url}/sites_map")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stDeckGlJsonChart").locator("canvas").first).to_be_visible()
+    page.wait_for_timeout(2_000)  # deck.gl fetches its layers' files after the first draw
+    assert {name: fetched.get(name) for name in (
+        "countries.geojson", "province_lines.geojson", "rivers.geojson")} == {
+        "countries.geojson": 200, "province_lines.geojson": 200, "rivers.geojson": 200}
+    # a style expression deck.gl cannot evaluate, or a file it cannot parse, is logged here
+    # (offline: no basemap tiles or style to fail to fetch either)
+    assert [text for text in errors if "Failed to load resource" not in text] == []
