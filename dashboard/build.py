@@ -300,9 +300,12 @@ def _rebuild_rounds(con: duckdb.DuckDBPyConnection, name: str, by_round: frozens
     query = sql.split(create, 1)[1]
     only = "(SELECT * FROM {0} WHERE round_id IN (SELECT unnest($rounds)))"
     for table in by_round:  # FROM t / JOIN t, aliased or not: t's rows of these rounds
-        query = re.sub(rf"\b(FROM|JOIN)\s+{table}\b(\s+AS\s+\w+)?",
-                       lambda m, t=table: f"{m[1]} {only.format(t)} {m[2] or f'AS {t}'}",
-                       query)
+        query, found = re.subn(rf"\b(FROM|JOIN)\s+{table}\b(\s+AS\s+\w+)?",
+                               lambda m, t=table: f"{m[1]} {only.format(t)} {m[2] or f'AS {t}'}",
+                               query)
+        if not found:  # it would read every round, and add their rows a second time
+            raise ValueError(f"{name}.sql names {table} by round but never reads FROM or "
+                             f"JOIN {table}.")
     con.execute(f"DELETE FROM {name} WHERE round_id IN (SELECT unnest($rounds))",
                 {"rounds": rounds})
     con.execute(f"INSERT INTO {name} {query}", {"rounds": rounds})

@@ -6,6 +6,7 @@ every rollup is compared, whole and ordered, with the same rollup built again fr
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -80,6 +81,17 @@ def test_the_rollups_are_listed_in_build_order_and_by_round_only_where_they_can_
         assert build.rollup_reads(name) & set(build.ROLLUPS) <= set(build.ROLLUPS[:index])
         assert build.rollup_by_round(name) <= build.rollup_reads(name)
     assert [n for n in build.ROLLUPS if build.rollup_by_round(n)] == SURVEY_ROLLUPS
+
+
+@pytest.mark.parametrize("name", SURVEY_ROLLUPS)
+def test_a_rollup_by_round_reads_its_round_tables_only_where_the_rounds_are_chosen(name):
+    """Every mention of a by-round table outside comments is a FROM or JOIN, which the
+    rebuild of some rounds narrows to those rounds (a comma join would read them all)."""
+    code = re.sub(r"--[^\n]*", "", build.rollup_sql(name))
+    for table in build.rollup_by_round(name):
+        mentions = re.findall(rf"\b{table}\b", code)
+        read = re.findall(rf"\b(?:FROM|JOIN)\s+{table}\b", code)
+        assert mentions and len(read) == len(mentions), (name, table)
 
 
 def test_the_rollups_a_table_feeds():
