@@ -16,6 +16,7 @@ import pytest
 from gis_fixtures import boundaries_frame, permits_frame
 from ingest_fixtures import (
     SITE_HEADER,
+    TODAY,
     VISIT_HEADER,
     fresh_copy,
     problems,
@@ -25,8 +26,12 @@ from ingest_fixtures import (
     visit,
     write_csv,
 )
+from ipis_fixture import HEADER as IPIS_HEADER
+from ipis_fixture import ROWS as IPIS_ROWS
 
 from dashboard import build
+from dashboard.ingest import pipeline
+from dashboard.ingest.ipis import import_ipis
 from dashboard.ingest.store import import_layer
 
 SURVEY = ["round_id", "site_id", "household_id", "interviewed_on", "head_gender",
@@ -223,6 +228,17 @@ def import_layer_file(kind: str):
     return do
 
 
+def import_ipis_file(database: Path, tmp_path: Path) -> None:
+    """New sites and visits, in one run (an IPIS open-data file)."""
+    with duckdb.connect(str(database)) as con:
+        con.execute("UPDATE sites SET ipis_pcode = 'codmine00003' WHERE site_id = 'FCA-0003'")
+    path = write_csv(tmp_path / "cod_mines_curated_all_opendata_p_ipis.csv",
+                     [IPIS_HEADER, *IPIS_ROWS])
+    outcome = import_ipis(database, path, pipeline.Options(today=TODAY, user="tester"))
+    assert outcome.result == "loaded", problems(outcome)
+    assert outcome.rollups == ["site_month", "programme_month", "site_round_design"]
+
+
 def without_province(database: Path) -> None:
     """A site without a province, which a boundaries layer fills."""
     with duckdb.connect(str(database)) as con:
@@ -264,6 +280,7 @@ IMPORTS = {
     # a known round replaced by fewer sites, with unanswered questions
     "survey: a round replaced": import_file("survey", [SURVEY, *survey_rows("2022-R1")]),
     "survey: a new round": import_file("survey", [SURVEY, *survey_rows("2022-T1")]),
+    "ipis": import_ipis_file,
     "boundaries": import_layer_file("boundaries"),
     "permits": import_layer_file("permits"),
 }
