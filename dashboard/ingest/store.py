@@ -111,7 +111,8 @@ def _store_permits(con, layer: Layer, sites: pd.DataFrame, report: Report) -> No
             UPDATE sites SET permit_code = p.permit_code, permit_holder = p.holder
             FROM site_permits AS l JOIN permits AS p USING (permit_id)
             WHERE l.chosen AND sites.site_id = l.site_id""")
-    # no rollup reads a site's permit, so none is rebuilt (tests/test_rollups.py compares)
+    # no rollup reads a site's permit code or holder, so none is rebuilt (tests/test_rollups.py
+    # checks that none names them, and compares the rollups with a build from scratch)
     per_site = links.groupby("site_id").size()
     report.sites_joined = int(len(per_site))
     report.sites_on_several = int((per_site > 1).sum())
