@@ -1,12 +1,25 @@
-"""Import benchmark (`python -m benchmarks.bench_ingest`): a 2-million-row survey CSV into a
-copy of the sector-scale database, with its time and peak memory (target: under 60 s and 2 GB
-on 2 cores).
+"""Import benchmark (`python -m benchmarks.bench_ingest [--rollups]`): a 2-million-row survey
+CSV into a copy of the sector-scale database, with its time and peak memory (target: under 60 s
+and 2 GB on 2 cores); `--rollups` then times, per import kind, the rollups an import builds
+again now against those it built before (each in a transaction rolled back).
 
 The CSV is the sector database's own household interviews written out as a new survey round
 (so every row is new and the whole file is typed, checked, planned against the 2 million
 interviews already there and written); each run is a child process, so its peak resident
 memory is its own. Then the same file again (recognised by its hash: nothing to do) and a dry
 run of a copy of it with other bytes (every row compared by key), side by side.
+
+Measured 2026-12-01, before and after imports rebuilt only the rollups reading a table they
+changed (a survey import only its rounds' rows of the survey rollups), load average 1.4 / 2.6:
+- before, 12:55 UTC: 48.9 s wall, 78.6 s CPU (load 26.8 s wall, 46.1 s CPU, of which rollups
+  21.3 s wall: the three survey rollups over all 4 million interviews), peak RSS 1.86 GB.
+- after, 13:02 UTC: 30.4 s wall, 40.1 s CPU (load 8.9 s wall, 9.6 s CPU, of which rollups
+  4.6 s wall: the new round's rows), peak RSS 1.26 GB. The lead measured 96.6 s wall, 79 s CPU,
+  1.85 GB before, at a higher load.
+- `--rollups` (13:07 UTC, s wall / s CPU, now vs before): survey 5.6 / 4.5 vs 26.4 / 26.8;
+  visits 3.6 / 3.4 vs 15.7 / 27.4; supply 5.5 / 9.6 vs 21.5 / 39.2; cases 2.4 / 4.2 vs
+  16.4 / 30.0 (before, every import also rebuilt site_round_design); sites the same three
+  rollups, 15-19 s (the survey design's strata are the sites' provinces).
 
 Measured 2026-12-01, before and after the import was sped up (the scratch database in memory,
 spilling beyond 1 GB; cells trimmed only when they need it; accepted rows a view; only row
@@ -78,11 +91,44 @@ def timed_child(args: list[str]) -> tuple[float, float, float, str]:
     return seconds, cpu, after.ru_maxrss / 1024 / 1024, done.stdout
 
 
+# the tables each import kind changes (a survey also widens its rounds)
+CHANGES = {"survey": {"household_survey", "survey_rounds"}, "visits": {"site_visits"},
+           "supply": {"supply"}, "sites": {"sites"}, "cases": {"child_cases"}}
+
+
+def rollups_side_by_side(database: Path, round_id: str) -> None:
+    """Per import kind, the seconds (wall, CPU) to build again the rollups an import of that
+    kind builds now, next to those it built before (every rollup naming a changed table or
+    survey_rounds, whole), each in a transaction rolled back, on the imported database."""
+    from dashboard import build
+    con = duckdb.connect(str(database))
+    con.execute("SET memory_limit = '1GB'")  # as the load does
+    con.execute("SET enable_progress_bar = false")
+    print("rollups an import builds again, now vs before (s wall / s CPU):")
+    for kind, changed in CHANGES.items():
+        rounds = [round_id] if kind == "survey" else None
+        timings = []
+        for tables, by_round in ((changed, rounds), (changed | {"survey_rounds"}, None)):
+            con.execute("BEGIN TRANSACTION")
+            started, cpu = time.perf_counter(), time.process_time()
+            names = build.build_rollups(con, tables, by_round)
+            timings.append((time.perf_counter() - started, time.process_time() - cpu, names))
+            con.execute("ROLLBACK")
+        (now, now_cpu, names), (before, before_cpu, old) = timings
+        print(f"  {kind:7s} now {now:5.1f} / {now_cpu:5.1f} "
+              f"({', '.join(names) or 'none'}{' : its round only' if rounds else ''}); "
+              f"before {before:5.1f} / {before_cpu:5.1f} ({', '.join(old)})")
+    con.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_ingest")
     parser.add_argument("--sector-db", type=Path, default=ROOT / "data" / "sector.duckdb",
                         help="the sector-scale database (make sector); it is copied, not changed")
     parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--rollups", action="store_true",
+                        help="then time the rollups each import kind builds again, now and "
+                             "before imports rebuilt only those reading a changed table")
     args = parser.parse_args()
     if not args.sector_db.exists():
         raise SystemExit(f"No sector database at {args.sector_db}: run `make sector` first.")
@@ -110,6 +156,8 @@ def main() -> None:
     print(f"same rows in another file, dry run (every row compared by key): {seconds:.1f} s "
           f"wall, {cpu:.1f} s CPU")
     print(output.strip().splitlines()[-2])
+    if args.rollups:
+        rollups_side_by_side(database, "BENCH-R1")
 
 
 if __name__ == "__main__":

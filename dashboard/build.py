@@ -10,6 +10,10 @@ writer waits for it (``wait`` seconds, then ``DatabaseBusy``). Under the lock, a
 removes what a killed writer left; before its rename, an import checks that the live file is
 still the one it copied (``DatabaseChanged`` otherwise). The new file gets the old file's
 permissions, and the working copy lives in a folder only its owner can read.
+
+Rollups (sql/rollups/, one ``CREATE TABLE`` each) name on a ``-- reads:`` line the tables they
+read, so an import rebuilds only those that read a table it changed; a ``-- by round:`` line
+lets a survey import rebuild only its rounds' rows (``build_rollups``).
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import stat
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -35,8 +40,11 @@ PACKAGE = Path(__file__).parent
 SCHEMA_SQL = PACKAGE / "sql" / "schema.sql"
 ROLLUPS_DIR = PACKAGE / "sql" / "rollups"
 REFERENCE_VALUES_TOML = PACKAGE / "registry" / "reference_values.toml"
+# in build order: a rollup comes after the rollups it reads
 ROLLUPS = ("site_month", "site_round", "programme_month", "site_buyer_month",
            "site_round_head_gender", "site_round_design")
+READS = re.compile(r"^-- reads: (.*)$", re.MULTILINE)
+BY_ROUND = re.compile(r"^-- by round: (.*)$", re.MULTILINE)
 # how long a writer waits for another one (an import takes seconds, a sector build minutes)
 WRITER_WAIT = 600.0
 log = logging.getLogger(__name__)
@@ -228,10 +236,79 @@ def load_reference_values(con: duckdb.DuckDBPyConnection,
                      "source": entry["source"], "url": entry.get("url")})
 
 
-def build_rollups(con: duckdb.DuckDBPyConnection) -> None:
+def rollup_sql(name: str) -> str:
+    return (ROLLUPS_DIR / f"{name}.sql").read_text()
+
+
+def _listed(pattern: re.Pattern, sql: str) -> frozenset[str]:
+    found = pattern.findall(sql)
+    return frozenset(t.strip() for t in found[0].split(",") if t.strip()) if found else frozenset()
+
+
+def rollup_reads(name: str) -> frozenset[str]:
+    """The tables (and earlier rollups) the rollup ``name`` reads: its ``-- reads:`` line
+    (tests/test_rollups.py checks the line against what the SQL really reads)."""
+    return _listed(READS, rollup_sql(name))
+
+
+def rollup_by_round(name: str) -> frozenset[str]:
+    """The tables of ``name``'s ``-- by round:`` line: a survey round's rows of the rollup come
+    only from that round's rows of these tables (and from the whole of the others it reads)."""
+    return _listed(BY_ROUND, rollup_sql(name))
+
+
+def rollups_reading(changed: Collection[str]) -> list[str]:
+    """The rollups that read any of the tables ``changed``, directly or through an earlier
+    rollup, in build order (a visits import need not recompute the survey rollups)."""
+    stale: list[str] = []
     for name in ROLLUPS:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
-        con.execute((ROLLUPS_DIR / f"{name}.sql").read_text())
+        if rollup_reads(name) & (set(changed) | set(stale)):
+            stale.append(name)
+    return stale
+
+
+def build_rollups(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None = None,
+                  rounds: Collection[str] | None = None) -> list[str]:
+    """Build the rollups again and return their names, in build order.
+
+    ``changed`` (None: everything) names the tables an import changed: only the rollups that
+    read one of them are rebuilt. ``rounds``, when given, says the changes to the tables of a
+    rollup's ``-- by round:`` line are confined to these survey rounds: when those are the only
+    tables of the rollup that changed, only the rows of these rounds are deleted and computed
+    again (tests/test_rollups.py checks that this equals a rebuild from scratch).
+    """
+    names = list(ROLLUPS) if changed is None else rollups_reading(changed)
+    for name in names:
+        by_round = rollup_by_round(name)
+        if (changed is not None and rounds is not None and by_round
+                and rollup_reads(name) & set(changed) <= by_round):
+            _rebuild_rounds(con, name, by_round, sorted(rounds))
+        else:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+            con.execute(rollup_sql(name))
+    return names
+
+
+def _rebuild_rounds(con: duckdb.DuckDBPyConnection, name: str, by_round: frozenset[str],
+                    rounds: list[str]) -> None:
+    """Replace the rows of ``rounds`` in the rollup ``name``: its SQL, reading only these
+    rounds' rows of the ``by_round`` tables, inserted in place of the rows it had."""
+    create = f"CREATE TABLE {name} AS"
+    sql = rollup_sql(name)
+    if sql.count(create) != 1:
+        raise ValueError(f"{name}.sql must hold one `{create}` statement.")
+    query = sql.split(create, 1)[1]
+    only = "(SELECT * FROM {0} WHERE round_id IN (SELECT unnest($rounds)))"
+    for table in by_round:  # FROM t / JOIN t, aliased or not: t's rows of these rounds
+        query, found = re.subn(rf"\b(FROM|JOIN)\s+{table}\b(\s+AS\s+\w+)?",
+                               lambda m, t=table: f"{m[1]} {only.format(t)} {m[2] or f'AS {t}'}",
+                               query)
+        if not found:  # it would read every round, and add their rows a second time
+            raise ValueError(f"{name}.sql names {table} by round but never reads FROM or "
+                             f"JOIN {table}.")
+    con.execute(f"DELETE FROM {name} WHERE round_id IN (SELECT unnest($rounds))",
+                {"rounds": rounds})
+    con.execute(f"INSERT INTO {name} {query}", {"rounds": rounds})
 
 
 def write_metadata(con: duckdb.DuckDBPyConnection, entries: dict[str, str]) -> None:

@@ -35,6 +35,7 @@ from dashboard.ingest.sources import Source
 CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
+    from dashboard import build
     from dashboard.ingest import load, pipeline
 
     target, path, moment = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
@@ -49,7 +50,7 @@ CHILD = textwrap.dedent("""
     if moment == "checking":
         load.plan = pause(load.plan)
     else:  # writing: the copy is changed, its rollups about to be rebuilt
-        load.rebuild_rollups = pause(load.rebuild_rollups)
+        build.build_rollups = pause(build.build_rollups)
     pipeline.import_file(target, "visits", path, pipeline.Options(user="child"))
 """)
 

@@ -174,6 +174,7 @@ def _import(args) -> int:
     if args.timings:
         print("seconds: " + ", ".join(f"{step} {value:.1f}"
                                       for step, value in outcome.seconds.items()))
+        print("rollups built again: " + (", ".join(outcome.rollups) or "none"))
     return 2 if outcome.result in ("refused", "failed") else 0
 
 

@@ -9,8 +9,9 @@ is new, changed or unchanged; for a replace kind, the rows it takes out.
 ``apply`` writes the plan into a copy of the database: per kind, append inserts; upsert
 deletes the rows it replaces and inserts; replace deletes everything in the file's scope
 (the survey rounds it contains) and inserts. Then the kind's follow-up (a survey's rounds),
-the rollups, a check that every reference still resolves, and the import log, all in the
-transaction of ``update_database``: a failure anywhere leaves the database as it was.
+the rollups that read a table the load changed (of a survey's, only its rounds' rows:
+``build.build_rollups``), a check that every reference still resolves, and the import log, all
+in the transaction of ``update_database``: a failure anywhere leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -140,7 +141,9 @@ def apply(target: Path, scratch: Path, loaded: list[Definition], token: tuple, o
             AFTER_LOAD.get(definition.kind, lambda con: None)(con)
         outcome.seconds["load: write"] = time.perf_counter() - started
         started = time.perf_counter()
-        rebuild_rollups(con, {d.table for d in loaded} | AFTER_LOAD_TABLES)
+        changed = {d.table for d in loaded}.union(
+            *(AFTER_LOAD_TABLES.get(d.kind, set()) for d in loaded))
+        outcome.rollups.extend(build.build_rollups(con, changed, _rounds(con, loaded)))
         outcome.seconds["load: rollups"] = time.perf_counter() - started
         for definition in loaded:
             _check_references(con, definition)
@@ -169,22 +172,13 @@ def _write(con, definition: Definition) -> None:
                 f"WHERE {rows}")
 
 
-def rollups_for(tables: set[str]) -> list[str]:
-    """The rollups that read any of ``tables``, directly or through an earlier rollup, in
-    build order (a survey import need not recompute the 20-million-lot supply rollups)."""
-    stale: list[str] = []
-    for name in build.ROLLUPS:
-        sql = (build.ROLLUPS_DIR / f"{name}.sql").read_text()
-        words = set(WORD.findall(sql))
-        if words & (tables | set(stale)):
-            stale.append(name)
-    return stale
-
-
-def rebuild_rollups(con, tables: set[str]) -> None:
-    for name in rollups_for(tables):
-        con.execute(f"DROP TABLE IF EXISTS {name}")
-        con.execute((build.ROLLUPS_DIR / f"{name}.sql").read_text())
+def _rounds(con, loaded: list[Definition]) -> list[str] | None:
+    """The survey rounds the load changed, when a survey was loaded (its file's rounds: the
+    rows of every other round, and of every other survey table, are as they were)."""
+    if not any(d.kind == "survey" for d in loaded):
+        return None
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT round_id FROM stage.plan_survey").fetchall()]
 
 
 def _survey_rounds(con) -> None:
@@ -208,7 +202,7 @@ def _survey_rounds(con) -> None:
 
 
 AFTER_LOAD = {"survey": _survey_rounds}
-AFTER_LOAD_TABLES = {"survey_rounds"}  # tables the follow-ups change
+AFTER_LOAD_TABLES = {"survey": {"survey_rounds"}}  # the tables each follow-up changes
 
 
 def _check_references(con, definition: Definition) -> None:

@@ -109,6 +109,7 @@ class Outcome:
     previous: str | None = None  # when the same file was loaded before
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # per step, for benchmarks
+    rollups: list[str] = field(default_factory=list)  # the rollups the load built again
 
 
 def import_file(target: Path | str, kind: str, path: Path | str, options: Options | None = None,
@@ -153,6 +154,7 @@ class _Run:
         self._provided: dict[str, set[str]] = {}
         self._shown: dict[str, dict[str, str]] = {}
         self.seconds: dict[str, float] = {}
+        self.rollups: list[str] = []  # what the load built again
         self.finished = False
 
     # -- the run ---------------------------------------------------------------------------
@@ -373,7 +375,7 @@ class _Run:
                             else (0, 0))
         return Outcome(result, str(self.file.resolve()), self.digest, self.counts,
                        errors, warnings, previous=previous, notes=self.notes,
-                       seconds=self.seconds)
+                       seconds=self.seconds, rollups=self.rollups)
 
     def _finish(self, result: str, previous: str | None = None,
                 report_path: Path | None = None) -> Outcome:

@@ -111,6 +111,8 @@ def _store_permits(con, layer: Layer, sites: pd.DataFrame, report: Report) -> No
             UPDATE sites SET permit_code = p.permit_code, permit_holder = p.holder
             FROM site_permits AS l JOIN permits AS p USING (permit_id)
             WHERE l.chosen AND sites.site_id = l.site_id""")
+    # no rollup reads a site's permit code or holder, so none is rebuilt (tests/test_rollups.py
+    # checks that none names them, and compares the rollups with a build from scratch)
     per_site = links.groupby("site_id").size()
     report.sites_joined = int(len(per_site))
     report.sites_on_several = int((per_site > 1).sum())
@@ -133,7 +135,7 @@ def _store_boundaries(con, layer: Layer, sites: pd.DataFrame, report: Report) ->
         con.execute("UPDATE sites SET province = f.province FROM incoming_provinces AS f "
                     "WHERE sites.site_id = f.site_id")
         con.unregister("incoming_provinces")
-        build.build_rollups(con)  # programme_month is grouped by province
+        build.build_rollups(con, {"sites"})  # the rollups by province or stratum
 
 
 def _extent_and_shapes(table) -> dict:

@@ -1,5 +1,6 @@
 -- programme_month: one row per month, province and programme status (programme or
 -- comparison sites), summed from site_month. Headline trends read this, not the facts.
+-- reads: site_month, sites
 CREATE TABLE programme_month AS
 SELECT
     m.month,

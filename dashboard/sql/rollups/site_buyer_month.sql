@@ -1,6 +1,7 @@
 -- site_buyer_month: one row per site, buyer and calendar month with at least one lot sold.
 -- Sums only, so any grouping (by buyer, by site, by month) adds up exactly; the Supply view
 -- reads this instead of the lots.
+-- reads: supply
 CREATE TABLE site_buyer_month AS
 SELECT
     site_id,

@@ -4,6 +4,7 @@
 -- A visit may leave a count unrecorded (NULL): every sum is over the visits that recorded it,
 -- and a share's denominator is summed over the visits that recorded its numerator
 -- (*_with_*), so n and ratios count only what was observed.
+-- reads: site_visits, supply, incidents, cobalt_credits, child_cases, sites
 CREATE TABLE site_month AS
 WITH bounds AS (
     SELECT min(d) AS first_month, max(d) AS last_month

@@ -4,6 +4,8 @@
 -- rural DRC 2021 benchmark (USD 193 per family per month).
 -- An unanswered question is NULL: sums skip it, and each share has its own base of the
 -- households that answered (*_recorded, *_with_*), so n counts only what was observed.
+-- reads: household_survey, reference_values
+-- by round: household_survey
 CREATE TABLE site_round AS
 WITH households AS (
     SELECT *,

@@ -15,6 +15,8 @@
 -- Built from one row per household and numerator, the four denominators as columns, in one
 -- GROUP BY, then unfolded per denominator on the small aggregated table (one row per
 -- household and measure, joined, took 6x longer: benchmarks/bench_design_rollup.py).
+-- reads: household_survey, survey_rounds, sites, reference_values
+-- by round: household_survey, survey_rounds
 CREATE TABLE site_round_design AS
 WITH households AS (
     SELECT *, income_mining_usd + income_non_mining_usd AS income_usd

@@ -4,6 +4,8 @@
 -- income benchmark is Anker's rural DRC 2021 value, USD 193 per family per month.
 -- An unanswered question is NULL: sums skip it, and each share has its own base of the
 -- households that answered (*_recorded, *_with_*), so n counts only what was observed.
+-- reads: household_survey, reference_values
+-- by round: household_survey
 CREATE TABLE site_round_head_gender AS
 WITH households AS (
     SELECT *,
