@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from dashboard import i18n
 from dashboard.filters import Filters, month_end, month_range, parse_month
-from dashboard.indicators import views
+from dashboard.indicators import trend_chart, views
 from dashboard.screening import config as screening_config
 from dashboard.screening import watchlist
 from dashboard.sites import maps
@@ -32,6 +32,10 @@ COMPUTED: dict[str, Callable] = {
         load, spec, dict(filters), start, scope, dict(group) or None),
     "headline": lambda load, shared, spec, filters, start, scope, end: views.headline(
         shared("series", spec, filters, start, scope, ()).reporting, spec, end),
+    "trend_chart": lambda load, shared, spec, filters, start, end, scope, groups, language:
+        trend_chart.build(lambda group: shared("series", spec, filters, start, scope,
+                                               items(group)),
+                          spec, groups, start, end, language),
     "rows": lambda load, shared, name, params: load(name, **dict(params)),
     "map_points": lambda load, shared, params, measure, language, end, labels: maps.site_points(
         shared("rows", "map_sites", params), measure, language, end, dict(labels)),

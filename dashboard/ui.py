@@ -588,9 +588,12 @@ def as_of() -> dt.date:
 
 # -- charts ---------------------------------------------------------------------------------
 
-def chart_with_data(figure, frame: pd.DataFrame, key: str, file_name: str) -> None:
-    """A chart, then the table it is drawn from and a CSV download of exactly that table."""
-    st.plotly_chart(charts.data_as_text(figure), key=f"chart_{key}")
+def chart_with_data(figure, frame: pd.DataFrame, key: str, file_name: str,
+                    escaped: bool = False) -> None:
+    """A chart, then the table it is drawn from and a CSV download of exactly that table.
+    ``escaped``: the figure went through ``charts.data_as_text`` already (a shared figure,
+    never changed in place)."""
+    st.plotly_chart(figure if escaped else charts.data_as_text(figure), key=f"chart_{key}")
     frame = privacy.shown(frame)  # a hidden small cell reads "<5", not blank
     with st.expander(t("chart_data.title"), icon=":material/table:"):
         st.dataframe(frame, hide_index=True, key=f"table_{key}")

@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import links, markdown, ui
-from dashboard.indicators import charts as objective_charts
+from dashboard import computations, links, markdown, ui
 from dashboard.indicators import text, views
 
 filters = ui.filters()
@@ -55,10 +54,6 @@ if split:
 provinces = [p for p in ui.load("provinces")["province"] if filters.province in (None, p)]
 
 
-def load_series(spec: views.Spec, scope_name: str, group: dict | None = None) -> views.Series:
-    return ui.series(spec, filters.params(), filters.start, scope_name, group)
-
-
 def effective_scope(spec: views.Spec) -> str:
     if split == "programme_status":
         return "all"
@@ -76,15 +71,10 @@ def split_sites(scope_name: str) -> list[tuple[str, str]]:
 def render_indicator(row, spec: views.Spec) -> None:
     scope_name = effective_scope(spec)
     sites = split_sites(scope_name) if split == "site" else []
-    groups = {}
-    for group, extra in views.split_groups(spec, split, provinces, sites):
-        label = (ui.t(f"indicators.scope.{scope_name}") if group == "all"
-                 else text.group_label(split, group, language))
-        groups[label] = load_series(spec, scope_name, extra).reporting
-    unsplit = len(groups) == 1
-    monthly = None
-    if unsplit:
-        monthly = views.monthly_values(load_series(spec, scope_name).rows, spec, filters.start)
+    groups = tuple(
+        (ui.t(f"indicators.scope.{scope_name}") if group == "all"
+         else text.group_label(split, group, language), computations.items(extra))
+        for group, extra in views.split_groups(spec, split, provinces, sites))
     result = ui.headline(spec, filters.params(), filters.start,
                          views.status_scope(filters.site_id), end)
     status = result.assessment.status
@@ -95,17 +85,10 @@ def render_indicator(row, spec: views.Spec) -> None:
              color=text.STATUS_COLOURS[status])
     chart_column, status_column = st.columns([3, 1.2])
     with chart_column:
-        data = views.chart_data(groups, spec, filters.start, end, monthly)
-        figure = objective_charts.trend(
-            data, title=None, y_title=text.axis_title(spec, language), kind=spec.kind,
-            unit=spec.unit, n_label=ui.t("common.n"), interval_label=ui.t("indicators.interval"),
-            labels={key: ui.t(f"indicators.{key}")
-                    for key in ("monthly", "baseline", "target", "target_path")},
-            bands=spec.grain == "month", language=language,
-            design_labels={key: ui.t(f"trends.{key}")
-                           for key in ("design_effect", "n_effective", "within_site")}
-            | {"deff": ui.t("trends.design_effect")})
-        ui.chart_with_data(figure, data, key=spec.id, file_name=f"{spec.id}_{split or scope_name}")
+        figure, data = ui.computed("trend_chart", spec, computations.items(filters.params()),
+                                   filters.start, end, scope_name, groups, language)
+        ui.chart_with_data(figure, data, key=spec.id, file_name=f"{spec.id}_{split or scope_name}",
+                           escaped=True)
     with status_column:
         st.markdown("  \n".join(text.status_lines(spec, result, language)))
     notes = []

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import os
 import shutil
 
+import duckdb
 import pandas as pd
 import pytest
 import screening_fixture
@@ -120,3 +122,53 @@ def test_the_warm_up_computes_what_the_default_pages_read(use_db, demo_db, monke
     problem_sites = overview.switch_page(PAGE).run()
     assert not problem_sites.exception and not problem_sites.error
     assert len(page_table(problem_sites)) > 10
+
+
+TRENDS = str(ROOT / "pages" / "trends.py")
+
+
+def trend_specs(language: str = "en") -> list[dict]:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = language
+    at.run().switch_page(TRENDS).run()
+    assert not at.exception and not at.error
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_a_second_viewer_of_trends_gets_the_same_charts_without_building_them(use_db, demo_db,
+                                                                             monkeypatch):
+    from dashboard.indicators import charts as objective_charts
+
+    use_db(demo_db)
+    first = trend_specs()
+    assert len(first) >= 2
+
+    def rebuilt(*args, **kwargs):
+        raise AssertionError("a chart built again, not read from the shared one")
+
+    monkeypatch.setattr(objective_charts, "trend", rebuilt)
+    assert trend_specs() == first
+
+
+def test_another_language_gets_its_own_charts(use_db, demo_db):
+    use_db(demo_db)
+    english, french = trend_specs("en"), trend_specs("fr")
+    names = {trace.get("name") for spec in english for trace in spec["data"]}
+    noms = {trace.get("name") for spec in french for trace in spec["data"]}
+    assert "Target" in names and "Target" not in noms and "Cible" in noms
+
+
+def test_a_shared_chart_is_escaped_once(use_db, demo_db, tmp_path):
+    # data_as_text ran when the chart was built: the page must not escape it a second time
+    renamed = tmp_path / "renamed.duckdb"
+    shutil.copyfile(demo_db, renamed)
+    with duckdb.connect(str(renamed)) as con:
+        con.execute("UPDATE sites SET name = 'Kamilombe & Fils' WHERE name = 'Kamilombe'")
+    use_db(renamed)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["split"] = "site"
+    at.run().switch_page(TRENDS).run()
+    assert not at.exception
+    names = {trace.get("name") for chart in at.get("plotly_chart")
+             for trace in json.loads(chart.proto.spec)["data"]}
+    assert "Kamilombe &amp; Fils" in names and "Kamilombe &amp;amp; Fils" not in names
