@@ -1,11 +1,12 @@
 """Many viewers at once against a real server (`python -m benchmarks.bench_load`).
 
-Starts `streamlit run dashboard/app.py` on a free port (on the sector-scale database by
-default, read-only; --root serves another checkout of the app, to compare before and after on
-the same machine with the same script) and then:
+Starts `streamlit run dashboard/server.py` on a free port (dashboard/app.py in a checkout
+without it; on the sector-scale database by default, read-only; --root serves another checkout
+of the app, to compare before and after on the same machine with the same script) and then:
 
 1. the first viewer after the start: the time from the server's start, and from the
-   viewer's request, to the Overview's finished run;
+   viewer's request, to the Overview's finished run (server.py warms up by itself: the
+   benchmark waits until its log says so, and reports when);
 2. --sessions viewers (20 by default) opening the app at once, each one going through
    --pages (Overview, Trends, Sites map, Problem sites) in turn, as a Steering Committee would
    at the start of a meeting: per page the median, 95th percentile and longest time from the
@@ -19,9 +20,11 @@ With --browser, one viewer's pages are also timed in Debian's chromium first (to
 How the load is generated: each viewer is a lightweight client of Streamlit's own websocket
 protocol (the messages a browser sends: open a session, run a page; and the server's answers,
 decoded with Streamlit's protobuf classes until the run's "script finished"), all of them in
-one asyncio loop in this process. No browser: the two cores stay with the server, and a
-viewer's time is the server's time to run and send the page, not a browser's drawing (the
-charts and maps draw in the browser after that).
+one asyncio loop in this process. Each keeps the browser's message cache (a large element
+received unchanged in the last two runs is sent as a hash), so "sent" is what a browser gets.
+No browser: the two cores stay with the server, and a viewer's time is the server's time to
+run and send the page, not a browser's drawing (the charts and maps draw in the browser after
+that).
 """
 
 from __future__ import annotations
