@@ -263,10 +263,11 @@ async def endurance(url: str, sessions: int, pages: list[str], views: int, timeo
     return marks
 
 
-def browser_views(base: str, pages: list[str], chromium: str) -> list[View]:
+def browser_views(base: str, pages: list[str], chromium: str, rounds: int) -> list[View]:
     """One viewer in Debian's chromium (Playwright): each page opened from its address, timed
     until the app has connected, finished its run and drawn it (nothing loading, nothing
-    stale), as tests/e2e/browser.py waits; twice, the second after the first warmed it."""
+    stale), as tests/e2e/browser.py waits; ``rounds`` + 1 times, the first (which warms the
+    browser's cache) not counted."""
     from playwright.sync_api import sync_playwright
 
     views = []
@@ -274,7 +275,7 @@ def browser_views(base: str, pages: list[str], chromium: str) -> list[View]:
         browser = playwright.chromium.launch(
             executable_path=chromium, args=["--no-sandbox", "--enable-unsafe-swiftshader"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        for round_ in range(2):
+        for round_ in range(rounds + 1):
             for name in pages:
                 started = time.perf_counter()
                 page.goto(f"{base}/{'' if name == 'overview' else name}")
@@ -330,6 +331,8 @@ def main() -> None:
                         help="seconds a page may take before it counts as an error")
     parser.add_argument("--browser", metavar="CHROMIUM", nargs="?", const="/usr/bin/chromium",
                         help="also time one viewer in a real browser (before the load)")
+    parser.add_argument("--browser-rounds", type=int, default=3,
+                        help="times the browser goes through the pages (after a first one)")
     args = parser.parse_args()
     if not args.db.exists():
         print(f"(no database at {args.db}: `make sector` builds the sector-scale one)")
@@ -354,11 +357,15 @@ def main() -> None:
               f"({time.perf_counter() - server.started:.1f} s after the server's start)"
               + (f", {first.problem}" if first.problem else ""))
         if args.browser:
-            shown = browser_views(f"http://127.0.0.1:{server.port}", args.pages, args.browser)
-            print("\none viewer in chromium, each page opened from its address once the "
-                  "server has run it once (time to a finished, drawn page):")
-            for view in shown:
-                print(f"  {view.page:16s}{view.seconds:8.2f} s")
+            shown = browser_views(f"http://127.0.0.1:{server.port}", args.pages, args.browser,
+                                  args.browser_rounds)
+            print(f"\none viewer in chromium, each page opened from its address, "
+                  f"{args.browser_rounds} times after a first round (time to a finished, "
+                  "drawn page; a page's time includes leaving the one before):")
+            print(f"  {'page':16s}{'median (s)':>12s}{'max (s)':>9s}")
+            for page in args.pages:
+                times = [view.seconds for view in shown if view.page == page]
+                print(f"  {page:16s}{statistics.median(times):12.2f}{max(times):9.2f}")
         started = time.perf_counter()
         views = asyncio.run(committee(url, args.sessions, args.pages, args.timeout, args.ramp))
         print(f"\n{args.sessions} viewers at once, each opening {', '.join(args.pages)} "
