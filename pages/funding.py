@@ -238,7 +238,8 @@ def outcome_detail(estimate: did.Estimate, panel, registry) -> None:
 
 
 def outcomes_section() -> None:
-    panel = ui.load("funding_outcome_panel", province=filters.province, **period)
+    # one value per site, half-year and outcome: shared by every viewer, read not copied
+    panel = ui.load_shared("funding_outcome_panel", province=filters.province, **period)
     estimates, problems = outcome_estimates(panel)
     indicators = ui.load("indicator_registry")
     registry = indicators.set_index("indicator_id")

@@ -190,3 +190,12 @@ def test_every_outcome_is_estimated_on_the_demo(use_db, demo_db):
     assert found["fair_cobalt_share"].low > 0.1
     assert found["children_seen_per_1000"].high < 0
     assert all(e.enrolled_sites == 16 and e.comparison_sites == 24 for e in estimates)
+
+
+def test_half_years_of_a_column_are_each_days_half_year():
+    days = pd.Series(pd.to_datetime(["2021-01-01", "2021-06-30", "2021-07-01", "2021-12-31",
+                                     None, "2024-02-29"]))
+    expected = [did.half_year(day) if pd.notna(day) else None for day in days]
+    got = did.half_years(days)
+    assert [None if pd.isna(value) else value for value in got] == expected
+    assert expected[:4] == [4042, 4042, 4043, 4043]
