@@ -505,6 +505,12 @@ def source_footer() -> None:
     st.caption(provenance.footer(metadata(), sources, language()))
 
 
+def stop_with_footer() -> None:
+    """End a page early (nothing to show in the filters), with the footer a whole page has."""
+    source_footer()
+    st.stop()
+
+
 def synthetic_banner() -> None:
     if st.session_state.get("_metadata", {}).get("synthetic") == "true":
         st.warning(t("common.synthetic_banner"), icon=":material/science:")

@@ -51,7 +51,7 @@ first_year, last_year = filters.start.year, filters.end.year
 st.caption(t("funding.caption", first=first_year, last=last_year))
 if funding.empty:
     st.info(t("funding.no_funding"), icon=":material/info:")
-    st.stop()
+    ui.stop_with_footer()
 
 everyone = t("funding.all_contributors")
 chosen = st.selectbox(

@@ -259,7 +259,7 @@ if found.empty:
     else:
         st.info(t("site_profile.choose_site"))
     site_picker(t("site_profile.picker"))
-    st.stop()
+    ui.stop_with_footer()
 
 site = next(found.itertuples(index=False))
 # a section whose rows the role may not read is left out (the watchlist and the incident

@@ -26,7 +26,7 @@ by_buyer_month = ui.load("supply_by_buyer_month", **params)
 credits_by_quarter = ui.load("credits_by_quarter", **params)
 if by_buyer_month.empty:
     st.info(ui.t("supply.no_supply"))
-    st.stop()
+    ui.stop_with_footer()
 
 
 def relabel(frame, column: str, labels: dict[str, str]):

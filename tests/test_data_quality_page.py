@@ -126,3 +126,12 @@ def test_the_footer_names_the_files_imported(use_db, small_db, tmp_path):
                                   "visites_juin.csv (visits, ")):
         at = visit_page(open_app({"lang": lang}), "trends")
         assert expected in shown(at.main.caption[-1].value)
+
+
+def test_a_page_with_nothing_to_show_still_says_where_its_data_come_from(use_db, small_db):
+    use_db(small_db)
+    at = visit_page(open_app(), "site_profile")  # no site chosen: the page stops early
+    assert not at.exception
+    assert "Choose a site" in " ".join(info.value for info in at.info)
+    assert shown(at.main.caption[-1].value).startswith(
+        "Data: synthetic demonstration data made by dashboard.demo (seed 42)")
