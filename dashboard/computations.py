@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from dashboard import i18n
+from dashboard import i18n, privacy
 from dashboard.filters import Filters, month_end, month_range, parse_month
 from dashboard.indicators import trend_chart, views
 from dashboard.screening import config as screening_config
@@ -57,26 +57,43 @@ def items(mapping: dict | None) -> tuple:
     return tuple(sorted((mapping or {}).items()))
 
 
-def default_views(load: Callable, shared: Callable) -> None:
+def default_views(load: Callable, shared: Callable) -> list[str]:
     """Compute what the pages read with the sidebar's default filters: the sidebar's queries,
     the Overview's and Trends' headline indicators, the flag count and the watchlist (in each
-    language), the sites map's sites."""
+    language), the sites map's sites. A part the role may not read (the screening below the
+    programme team, site lists for the public) is left out, as its pages leave it out; the
+    names of the parts left out are returned."""
     metadata = dict(load("database_metadata").itertuples(index=False))
     period = load("data_period").iloc[0]
-    load("provinces")
-    load("sites_list", province=None)
     months = month_range(period["first_month"].date(), period["last_month"].date())
     start, end = parse_month(months[0]), month_end(parse_month(months[-1]))
     filters = items(Filters(province=None, site_id=None, start=start, end=end).params())
     as_of = min(end, dt.date.fromisoformat(metadata.get("data_until", end.isoformat())))
-    registry = load("indicator_registry")
-    for row in registry[registry["headline"]].itertuples():
-        shared("headline", views.spec_from_row(row), filters, start, views.status_scope(None),
-               as_of)
-    rules = rules_identity()
-    shared("flag_counts", as_of, rules, None, None)
-    for language in i18n.LANGUAGES:
-        shared("watchlist", as_of, rules, language)
-    shared("rows", "map_sites", filters)
-    if "boundaries" in set(load("map_layers")["kind"]):
-        load("map_boundaries", province=None, site_id=None)
+
+    def headlines() -> None:
+        registry = load("indicator_registry")
+        for row in registry[registry["headline"]].itertuples():
+            shared("headline", views.spec_from_row(row), filters, start,
+                   views.status_scope(None), as_of)
+
+    def problem_sites() -> None:
+        rules = rules_identity()
+        shared("flag_counts", as_of, rules, None, None)
+        for language in i18n.LANGUAGES:
+            shared("watchlist", as_of, rules, language)
+
+    def sites_map() -> None:
+        shared("rows", "map_sites", filters)
+        if "boundaries" in set(load("map_layers")["kind"]):
+            load("map_boundaries", province=None, site_id=None)
+
+    parts = {"provinces": lambda: load("provinces"),
+             "sites": lambda: load("sites_list", province=None),
+             "headlines": headlines, "problem_sites": problem_sites, "sites_map": sites_map}
+    left_out = []
+    for name, part in parts.items():
+        try:
+            part()
+        except privacy.AccessDenied:
+            left_out.append(name)
+    return left_out

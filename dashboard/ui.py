@@ -466,7 +466,7 @@ def _claim(identity: tuple, role: str) -> bool:
 def _warm(identity: tuple, role: str) -> None:
     started = time.perf_counter()
     try:
-        computations.default_views(
+        left_out = computations.default_views(
             lambda query, **params: _cached_fetch(identity, role, query,
                                                   computations.items(params)),
             lambda name, *args: _shared(identity, role, name, args))
@@ -474,8 +474,9 @@ def _warm(identity: tuple, role: str) -> None:
     except Exception:  # a page shows the problem to its viewer; the log has it here
         log.exception("Warm-up failed")
         return
-    log.info("Warmed up for %s in %.1f s (%s)", role, time.perf_counter() - started,
-             db.describe_target(str(identity[0])))
+    log.info("Warmed up for %s in %.1f s (%s)%s", role, time.perf_counter() - started,
+             db.describe_target(str(identity[0])),
+             f"; not read by this role: {', '.join(left_out)}" if left_out else "")
 
 
 def may_load(name: str, **params) -> bool:

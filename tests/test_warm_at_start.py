@@ -4,6 +4,7 @@ roles its viewers get, and again once a new database file is swapped in, before 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 
@@ -117,3 +118,17 @@ def test_a_swapped_in_file_is_warmed_afresh(server_process, use_db, demo_db, sma
     db.reset()
     assert ui.warm_now() == ["programme"]
     assert ui._warmed["programme"] == db.identity() != before
+
+
+@pytest.mark.parametrize("role, left_out", [
+    ("steering", "problem_sites"), ("donor", "problem_sites"),
+    ("public", "sites, problem_sites, sites_map")])
+def test_a_narrower_role_is_warmed_for_what_it_may_read(server_process, use_db, demo_db,
+                                                        monkeypatch, caplog, role, left_out):
+    use_db(demo_db)
+    monkeypatch.setenv("FCA_ROLE", role)
+    with caplog.at_level(logging.INFO, logger="dashboard.ui"):
+        assert ui.warm_now() == [role]
+    assert "Warm-up failed" not in caplog.text
+    assert f"Warmed up for {role}" in caplog.text
+    assert caplog.text.rstrip().endswith(f"not read by this role: {left_out}")
