@@ -407,7 +407,10 @@ def warm_at_start(poll_seconds: float = 5.0) -> None:
         importlib.import_module(module)
     log.info("Modules imported in %.1f s", time.perf_counter() - started)
     while True:
-        warm_now()
+        try:
+            warm_now()
+        except Exception:  # a bug here must not end the watch, nor pass unseen
+            log.exception("Warm-up at start failed")
         time.sleep(poll_seconds)
 
 
@@ -418,8 +421,8 @@ def warm_now() -> list[str]:
     try:
         identity = _identity()
         roles = _server_roles(identity)
-    except Exception:
-        log.debug("Nothing to warm", exc_info=True)
+    except (db.DatabaseUnavailable, db.QueryError, access.SettingsError) as error:
+        log.debug("Nothing to warm: %s", error)
         return []
     claimed = [role for role in roles if _claim(identity, role)]
     for role in claimed:

@@ -132,3 +132,24 @@ def test_a_narrower_role_is_warmed_for_what_it_may_read(server_process, use_db, 
     assert "Warm-up failed" not in caplog.text
     assert f"Warmed up for {role}" in caplog.text
     assert caplog.text.rstrip().endswith(f"not read by this role: {left_out}")
+
+
+def test_an_unexpected_error_is_logged_and_the_watch_goes_on(monkeypatch, caplog):
+    calls = []
+
+    def failing():
+        calls.append(1)
+        raise RuntimeError("a bug")
+
+    class Stop(Exception):
+        pass
+
+    def sleep(seconds):
+        if len(calls) == 2:
+            raise Stop
+
+    monkeypatch.setattr(ui, "warm_now", failing)
+    monkeypatch.setattr(ui.time, "sleep", sleep)
+    with caplog.at_level(logging.ERROR, logger="dashboard.ui"), pytest.raises(Stop):
+        ui.warm_at_start(poll_seconds=0)
+    assert len(calls) == 2 and caplog.text.count("Warm-up at start failed") == 2
