@@ -2,33 +2,60 @@
 
 The frontend marks its root element with the script's state (``data-test-script-state``:
 ``initial``, ``running``, ``notRunning``...), shows skeletons while parts load and marks the
-elements of the previous run as stale (``data-stale``) until the new run replaces them. A page
-watched by ``RUN_COUNTER`` also counts the runs it has seen finish, so a test can wait for the
-run that its own click started, even when that run has not begun by the time it looks.
+elements of the previous run as stale (``data-stale``) until the new run replaces them.
+
+That mark cannot tell a test that the run its click started has finished: on a loaded machine
+the browser can be busy (deck.gl picking what is under a click) while a whole run arrives, and
+the frontend then draws only the end of it; the mark never leaves ``notRunning``. So a page
+also counts the runs its server reports finished, from Streamlit's own messages on the
+websocket (``RunCounter``), and a test waits for the run after its action (``rerun``).
 """
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 # a page's first run on a loaded two-core machine can take most of a minute; waits end as soon
 # as the app is ready, so a long limit costs nothing when it is not
 APP_TIMEOUT = 120_000  # ms
 
-# installed in every page before its own scripts (see the `page` fixture in conftest.py)
-RUN_COUNTER = """
-window.__finishedRuns = 0;
-new MutationObserver(records => {
-  for (const record of records) {
-    const state = record.target.getAttribute('data-test-script-state');
-    if (state === 'notRunning' && record.oldValue !== 'notRunning') window.__finishedRuns += 1;
-  }
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
+# a run that ended early for a rerun is followed by that rerun: it is not the end of an action
+_RUN_ENDS = frozenset({ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+                       ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY})
+_COUNTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+# two animation frames: whatever the page had received is handled and drawn
+_NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+class RunCounter:
+    """The script runs (whole or fragment) a page's server has reported finished."""
+
+    def __init__(self, page):
+        self.finished = 0
+        page.on("websocket", self._watch)
+        _COUNTERS[page] = self
+
+    @classmethod
+    def of(cls, page) -> RunCounter:
+        return _COUNTERS[page]
+
+    def _watch(self, websocket) -> None:
+        if websocket.url.endswith("/_stcore/stream"):
+            websocket.on("framereceived", self._count)
+
+    def _count(self, payload: bytes | str) -> None:
+        if isinstance(payload, bytes):
+            message = ForwardMsg.FromString(payload)
+            if (message.WhichOneof("type") == "script_finished"
+                    and message.script_finished in _RUN_ENDS):
+                self.finished += 1
 
 
 def wait_for_app(page, timeout: float = APP_TIMEOUT) -> None:
@@ -41,10 +68,6 @@ def wait_for_app(page, timeout: float = APP_TIMEOUT) -> None:
     page.locator("[data-stale='true']").first.wait_for(state="detached", timeout=timeout)
 
 
-def finished_runs(page) -> int:
-    return page.evaluate("window.__finishedRuns")
-
-
 @contextmanager
 def rerun(page, timeout: float = APP_TIMEOUT) -> Iterator[None]:
     """Wait, after the block, for the script run its action started to finish::
@@ -52,10 +75,15 @@ def rerun(page, timeout: float = APP_TIMEOUT) -> Iterator[None]:
         with rerun(page):
             page.get_by_role("option", name="Sex").click()
     """
-    before = finished_runs(page)
+    runs = RunCounter.of(page)
+    before = runs.finished
     yield
-    page.wait_for_function("before => window.__finishedRuns > before", arg=before,
-                           timeout=timeout)
+    deadline = time.monotonic() + timeout / 1000
+    while runs.finished <= before:  # the page's events are taken while it waits
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeoutError(f"no script run finished within {timeout / 1000:.0f} s")
+        page.wait_for_timeout(50)
+    page.evaluate(_NEXT_FRAMES)
     wait_for_app(page, timeout)
 
 

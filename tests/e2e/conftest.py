@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import APP_TIMEOUT, RUN_COUNTER
+from browser import APP_TIMEOUT, RunCounter
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,8 +42,8 @@ expect.set_options(timeout=APP_TIMEOUT)
 
 @pytest.fixture
 def page(page):
-    """pytest-playwright's page, counting the script runs it sees finish (browser.rerun)."""
-    page.add_init_script(RUN_COUNTER)
+    """pytest-playwright's page, counting the script runs its server finishes (browser.rerun)."""
+    RunCounter(page)
     page.set_default_timeout(APP_TIMEOUT)
     page.set_default_navigation_timeout(APP_TIMEOUT)
     return page
