@@ -612,6 +612,31 @@ def chart_with_data(figure, frame: pd.DataFrame, key: str, file_name: str,
                            icon=":material/download:", on_click="ignore")
 
 
+def table(frame: pd.DataFrame, column_config: dict | None = None, **options):
+    """``st.dataframe`` of a result that may hold hidden cells: each hidden cell says why
+    ("<5", "n<25") rather than showing blank. A column holding one is sent as text (sorted as
+    text), its figures written in the page's language as its number setting would show them."""
+    config = dict(column_config or {})
+    hidden = {column for _, column in frame.attrs.get("hidden") or {}} & set(frame.columns)
+    formats = {column: _cell_format(config.get(column)) for column in hidden}
+    for column in hidden:
+        setting = config.get(column)
+        label, help_text = ((setting.get("label"), setting.get("help"))
+                            if isinstance(setting, dict) else (setting, None))
+        config[column] = st.column_config.TextColumn(label, help=help_text)
+    return st.dataframe(privacy.shown(frame, formats), column_config=config, **options)
+
+
+def _cell_format(setting) -> Callable[[object], str]:
+    """How a number column's setting writes a value ("percent": 45.2 %), in the language."""
+    number_format = (setting.get("type_config") or {}).get("format") \
+        if isinstance(setting, dict) else None
+    lang = language()
+    if number_format == "percent":
+        return lambda value: i18n.percent(value, lang, decimals=1)
+    return lambda value: i18n.decimal(value, lang, max_decimals=2)
+
+
 # -- choices kept in the URL, as keys (dashboard.links) -------------------------------------
 
 def link_choice(param: str, key: str, options, default, labeller: links.Labeller | None = None,

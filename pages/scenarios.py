@@ -313,17 +313,15 @@ with results:
         per_site = ui.load("scenario_sites", **scope_params(sites))
         per_site = per_site.assign(programme_status=per_site["programme_status"].map(
             lambda s: t(f"common.status_{s}")))
-        st.dataframe(per_site[["name", "programme_status", "workers", "children_working",
-                               "households", "uncovered_pits", "incidents", "cobalt_tonnes",
-                               "fair_cobalt_tonnes", "n_households"]],
-                     hide_index=True, column_config={
-                         "name": t("scenarios.col_site"),
-                         "programme_status": t("scenarios.col_status"),
-                         **{c: st.column_config.NumberColumn(t(f"scenarios.col_{c}"),
-                                                             format="localized")
-                            for c in ("workers", "children_working", "households",
-                                      "uncovered_pits", "incidents", "cobalt_tonnes",
-                                      "fair_cobalt_tonnes", "n_households")}})
+        ui.table(per_site[["name", "programme_status", "workers", "children_working",
+                           "households", "uncovered_pits", "incidents", "cobalt_tonnes",
+                           "fair_cobalt_tonnes", "n_households"]], {
+            "name": t("scenarios.col_site"),
+            "programme_status": t("scenarios.col_status"),
+            **{c: st.column_config.NumberColumn(t(f"scenarios.col_{c}"), format="localized")
+               for c in ("workers", "children_working", "households", "uncovered_pits",
+                         "incidents", "cobalt_tonnes", "fair_cobalt_tonnes", "n_households")}},
+            hide_index=True)
 
     st.download_button(t("scenarios.download"),
                        summaries.yearly_table(rows).to_csv(index=False).encode(),

@@ -123,9 +123,8 @@ def sites_table(measure_key: str) -> None:
             maps.measure_name(measure_key, language, short=True),
             help=maps.measure_name(measure_key, language),
             format="percent" if measure.unit == "share" else "localized")
-    st.dataframe(frames.compact(table), hide_index=True, on_select="rerun",
-                 selection_mode="single-row",
-                 key=TABLE_KEY, column_config=column_config)
+    ui.table(frames.compact(table), column_config, hide_index=True, on_select="rerun",
+             selection_mode="single-row", key=TABLE_KEY)
     st.caption(ui.t("sites_map.table_hint"))
 
 

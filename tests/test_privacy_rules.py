@@ -102,6 +102,14 @@ def test_shown_writes_why_a_cell_is_hidden():
     assert table["numerator"].tolist() == ["<5", 11.0]
 
 
+def test_shown_writes_a_column_with_a_hidden_cell_as_text_in_the_given_format():
+    frame = privacy.apply("public", "aggregate", months([2, 1234]), declarations=SERIES)
+    table = privacy.shown(frame, {"numerator": lambda value: f"{value:,.0f}",
+                                  "not_hidden": str})
+    assert table["numerator"].tolist() == ["<5", "1,236"]  # 1,234 + the 2 carried over
+    assert privacy.shown(frame)["numerator"].tolist() == ["<5", 1236.0]  # a CSV's numbers
+
+
 def test_a_public_viewer_sees_no_figure_of_one_site():
     with pytest.raises(privacy.AccessDenied, match="no figure of one site"):
         privacy.apply("public", "aggregate", months([9]), declarations=SERIES,

@@ -118,3 +118,25 @@ def test_on_real_data_there_is_no_preview(real_data):
     at.session_state["preview"] = "public"  # left in a session: ignored on real data
     at = visit(at.run(), "sites_map")
     assert not at.exception and not at.error and at.title[0].value == "Sites map"
+
+
+def hidden_reasons(values) -> set[str]:
+    return {value for value in values if isinstance(value, str) and not value[0].isdigit()}
+
+
+def test_a_hidden_cell_in_the_sites_table_says_why_rather_than_blank(demo):
+    at = visit(signed_in("steering"), "sites_map")
+    at = at.selectbox(key="map_colour").set_value("children_last_visit").run()
+    assert not at.exception and not at.error
+    column = at.dataframe(key="sites_table").value["children_last_visit"]
+    assert hidden_reasons(column) and hidden_reasons(column) <= {"<10", "n<25", "–"}
+    assert column.notna().all()
+
+
+def test_a_hidden_cell_in_the_scenario_sites_table_says_why_rather_than_blank(demo):
+    at = visit(signed_in("donor"), "scenarios")
+    assert not at.exception and not at.error
+    table, = [d.value for d in at.dataframe if "incidents" in d.value.columns]
+    assert hidden_reasons(table["children_working"]) == {"n<25"}
+    assert table["children_working"].notna().all() and table["households"].notna().all()
+    assert table["workers"].dtype.kind in "iuf"  # no hidden cell: still a number column

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -150,13 +150,21 @@ def apply(role_name: str, level: str, frame: pd.DataFrame, query: str = "",
     return result
 
 
-def shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` for a table or a CSV: each hidden cell reads why ("<5", "n<25")."""
+def shown(frame: pd.DataFrame,
+          formats: Mapping[str, Callable[[object], str]] | None = None) -> pd.DataFrame:
+    """``frame`` for a table or a CSV: each hidden cell reads why ("<5", "n<25").
+
+    A grid cannot show a word in a column of numbers (it shows a blank), so ``formats`` (column
+    -> formatter) writes the shown cells of each such column as text, as the grid would have
+    written the numbers; a CSV keeps its numbers as they are.
+    """
     hidden = frame.attrs.get("hidden") or {}
     if not hidden:
         return frame
     table = frame.copy()
     table.attrs = {}  # said in the cells now (and Streamlit cannot serialise the notes)
+    for column in {column for _, column in hidden} & set(formats or {}) & set(table.columns):
+        table[column] = table[column].map(formats[column]).astype(object)
     for (row, column), reason in hidden.items():
         if row in table.index and column in table.columns:
             table[column] = table[column].astype(object)
