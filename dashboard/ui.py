@@ -503,8 +503,9 @@ def read_metadata() -> dict[str, str]:
 
 def source_footer() -> None:
     """Where the page's data come from (demo, or which files were imported, when): the
-    entrypoint calls it after every page, so no page can forget it."""
-    sources = load("data_sources")
+    entrypoint calls it after every page, so no page can forget it. Files are named to the
+    programme team only (a file's name can name a person or a place)."""
+    sources = load("data_sources") if may_load("data_sources") else load("data_imports")
     st.divider()
     st.caption(provenance.footer(metadata(), sources, language()))
 

@@ -128,6 +128,23 @@ def test_the_footer_names_the_files_imported(use_db, small_db, tmp_path):
         assert expected in shown(at.main.caption[-1].value)
 
 
+@pytest.mark.parametrize("role", ["public", "donor", "steering"])
+def test_the_footer_names_no_file_to_a_role_below_the_programme_team(use_db, small_db,
+                                                                      tmp_path, monkeypatch,
+                                                                      role):
+    """A file's name can name a person or a place: the others read what kind of data came in."""
+    database = fresh_copy(small_db, tmp_path)
+    good = write_csv(tmp_path / "visites_Mama_Kabila_juin.csv", [VISIT_HEADER, visit()])
+    assert run(database, "visits", good).result == "loaded"
+    use_db(database)
+    monkeypatch.setenv("FCA_ROLE", role)
+    at = visit_page(open_app(), "overview")
+    assert not at.exception
+    footer = shown(at.main.caption[-1].value)
+    assert "Imported data, newest first: visits (last loaded " in footer
+    assert "Kabila" not in footer and "Imported files" not in footer
+
+
 def test_a_page_with_nothing_to_show_still_says_where_its_data_come_from(use_db, small_db):
     use_db(small_db)
     at = visit_page(open_app(), "site_profile")  # no site chosen: the page stops early

@@ -223,6 +223,15 @@ def test_the_footer_names_the_imported_files_escaped_newest_first():
     assert "et 2 autre(s)" in text and "/srv" not in text
 
 
+def test_the_footer_without_the_files_names_says_the_kinds_of_data_imported():
+    imports = pd.DataFrame({"kinds": ["surveys", "visits"], "files": [1, 4],
+                            "imported_at": pd.to_datetime(["2025-03-04", "2025-02-01"])})
+    text = shown(provenance.footer({"synthetic": "false", "built_at": "2026-11-30"}, imports,
+                                   "en"))
+    assert text.endswith("Imported data, newest first: surveys (last loaded Mar 4, 2025), "
+                         "visits (last loaded Feb 1, 2025).")
+
+
 def test_the_footer_of_an_empty_database_says_nothing_was_imported():
     text = provenance.footer({"synthetic": "false"}, sources(0), "en")
     assert text == "Data: this database was built on –. Nothing has been imported into it yet."

@@ -16,7 +16,8 @@ SHOWN = 3  # files named; the others are counted
 def footer(metadata: dict[str, str], sources: pd.DataFrame, language: str,
            shown: int = SHOWN) -> str:
     """One Markdown line (values escaped): the data's origin and when the database was built,
-    then the imported files, newest first (``sources`` is the data_sources query)."""
+    then what was imported, newest first: the files (``sources`` is the data_sources query), or
+    for a role that may not read their names, the kinds of data (the data_imports query)."""
 
     def say(key: str, **values) -> str:
         return i18n.translate(language, f"footer.{key}", **values)
@@ -30,6 +31,11 @@ def footer(metadata: dict[str, str], sources: pd.DataFrame, language: str,
         origin = say("database", built=built_text)
     if sources.empty:
         return origin + (" " + say("no_imports") if metadata.get("synthetic") != "true" else "")
+    if "source_file" not in sources.columns:
+        kinds = [say("kind", kinds=markdown.escape(row.kinds),
+                     when=i18n.date(_day(row.imported_at), language))
+                 for row in sources.itertuples()]
+        return f"{origin} {say('imported_kinds', kinds=', '.join(kinds))}"
     files = [say("file", name=markdown.escape(_name(row.source_file)),
                  kinds=markdown.escape(row.kinds),
                  when=i18n.date(_day(row.imported_at), language))
