@@ -44,7 +44,11 @@ class RunCounter:
 
     @classmethod
     def of(cls, page) -> RunCounter:
-        return _COUNTERS[page]
+        try:
+            return _COUNTERS[page]
+        except KeyError:
+            raise LookupError("this page counts no runs: take it from the `page` fixture, or "
+                              "make a RunCounter(page) before it opens the app") from None
 
     def _watch(self, websocket) -> None:
         if websocket.url.endswith("/_stcore/stream"):
