@@ -6,9 +6,11 @@ elements of the previous run as stale (``data-stale``) until the new run replace
 
 That mark cannot tell a test that the run its click started has finished: on a loaded machine
 the browser can be busy (deck.gl picking what is under a click) while a whole run arrives, and
-the frontend then draws only the end of it; the mark never leaves ``notRunning``. So a page
-also counts the runs its server reports finished, from Streamlit's own messages on the
-websocket (``RunCounter``), and a test waits for the run after its action (``rerun``).
+the frontend then draws only the end of it; the mark never leaves ``notRunning``. So a test
+waits for the run after its action (``rerun``) in two steps: the server's own message that the
+run finished (read from the websocket, ``RunCounter``), then the page having handled every
+message up to that one (``MESSAGE_COUNTER``, installed in every page before its scripts), drawn
+it, and settled (``wait_for_app``).
 """
 
 from __future__ import annotations
@@ -30,15 +32,31 @@ _RUN_ENDS = frozenset({ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WIT
                        ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY})
 _COUNTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-# two animation frames: whatever the page had received is handled and drawn
+# two animation frames: what the page has handled is drawn
 _NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+# the messages the page's app has handled: this listener comes before the app's own (it is added
+# as the socket is made), so it counts a message in a task after the app's handling of it
+MESSAGE_COUNTER = """
+window.__handledMessages = 0;
+window.WebSocket = class extends window.WebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', () => setTimeout(() => { window.__handledMessages += 1; }));
+  }
+};
+"""
 
 
 class RunCounter:
-    """The script runs (whole or fragment) a page's server has reported finished."""
+    """The script runs (whole or fragment) a page's server has reported finished, and how many
+    messages the page's websocket had received by the last of them."""
 
     def __init__(self, page):
         self.finished = 0
+        self.messages = 0  # on the current websocket (a reload opens another)
+        self.messages_at_finish = 0
+        page.add_init_script(MESSAGE_COUNTER)
         page.on("websocket", self._watch)
         _COUNTERS[page] = self
 
@@ -52,14 +70,17 @@ class RunCounter:
 
     def _watch(self, websocket) -> None:
         if websocket.url.endswith("/_stcore/stream"):
+            self.messages = 0
             websocket.on("framereceived", self._count)
 
     def _count(self, payload: bytes | str) -> None:
+        self.messages += 1
         if isinstance(payload, bytes):
             message = ForwardMsg.FromString(payload)
             if (message.WhichOneof("type") == "script_finished"
                     and message.script_finished in _RUN_ENDS):
                 self.finished += 1
+                self.messages_at_finish = self.messages
 
 
 def wait_for_app(page, timeout: float = APP_TIMEOUT) -> None:
@@ -87,6 +108,8 @@ def rerun(page, timeout: float = APP_TIMEOUT) -> Iterator[None]:
         if time.monotonic() > deadline:
             raise PlaywrightTimeoutError(f"no script run finished within {timeout / 1000:.0f} s")
         page.wait_for_timeout(50)
+    page.wait_for_function("n => window.__handledMessages >= n", arg=runs.messages_at_finish,
+                           timeout=timeout)
     page.evaluate(_NEXT_FRAMES)
     wait_for_app(page, timeout)
 
@@ -132,3 +155,21 @@ def clear_selection_button(chart):
     """The button a pydeck chart shows while it holds a selection (the mark of a click taken;
     plotly charts have none)."""
     return chart.get_by_role("button", name="Clear selection")
+
+
+def click_to_download(page, button, tries: int = 3):
+    """Click ``button`` until the browser starts a download; return the download.
+
+    A part of the page still being laid out (a table drawn in an expander just opened) can
+    move the button between the press and the release of a click: the browser then clicks
+    what holds both points, not the button, and nothing is downloaded. Seen 1 run in 5 on a
+    loaded machine; a person clicks again, and so does this."""
+    for _ in range(tries):
+        try:
+            with page.expect_download(timeout=15_000) as download:
+                button.click()
+            return download.value
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError(f"{tries} clicks on {button} started no download")
+

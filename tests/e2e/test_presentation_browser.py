@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from browser import rerun, wait_for_app
+from browser import click_to_download, rerun, wait_for_app
 from playwright.sync_api import expect
 
 
@@ -44,11 +44,10 @@ def test_the_meeting_pack_downloads_and_opens_offline(page, server, tmp_path):
     with rerun(page):
         sidebar.get_by_role("button", name="Meeting pack").click()
     link = sidebar.get_by_test_id("stDownloadButton").filter(has_text="Pack (HTML)")
-    with page.expect_download() as download:
-        link.get_by_role("button").click()
-    assert download.value.failure() is None
+    download = click_to_download(page, link.get_by_role("button"))
+    assert download.failure() is None
     saved = tmp_path / "pack.html"
-    download.value.save_as(saved)
+    download.save_as(saved)
     pdf = sidebar.get_by_test_id("stDownloadButton").filter(has_text="Pack (PDF)")
     expect(pdf).to_be_visible()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from browser import rerun, wait_for_app
+from browser import click_to_download, rerun, wait_for_app
 from playwright.sync_api import expect
 
 
@@ -33,13 +33,12 @@ def test_split_by_sex_then_download_the_chart_data(page, server, screenshot):
     download_button = data_view.get_by_test_id("stDownloadButton").get_by_role("button")
     expect(data_view.get_by_test_id("stDataFrame")).to_be_visible()
     expect(download_button).to_be_enabled()
-    with page.expect_download() as download:
-        download_button.click()
-    assert download.value.failure() is None
-    data = pd.read_csv(download.value.path(), encoding="utf-8")
+    download = click_to_download(page, download_button)
+    assert download.failure() is None
+    data = pd.read_csv(download.path(), encoding="utf-8")
     actual = data[data["series"] == "actual"]
     assert set(actual["group"]) == {"Girls", "Boys"}
-    assert download.value.suggested_filename == "cases_resolved_sex.csv"
+    assert download.suggested_filename == "cases_resolved_sex.csv"
     assert {"baseline", "target", "target_path"} <= set(data["series"])
 
 
