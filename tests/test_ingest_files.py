@@ -185,6 +185,28 @@ def test_an_empty_or_truncated_csv_is_refused(database, tmp_path, name, content,
     assert file_hash(database) == before
 
 
+def test_a_sheet_with_a_title_above_its_header_is_read_from_its_header(database, tmp_path):
+    """Field sheets often start with a title and a blank row: the header is found below them,
+    and a problem names the row the spreadsheet shows."""
+    path = write_xlsx(tmp_path / "visites.xlsx", [
+        ["Rapport de visites, novembre 2022"], [], [None, "Kolwezi"],
+        VISIT_HEADER, visit(site="NOWHERE"), visit(day="2022-06-21")])
+    visits = "SELECT count(*) FROM site_visits WHERE source = 'test'"
+    assert query(database, visits) == [(0,)]
+    outcome = run(database, "visits", path, lenient=True)
+    assert rules_at(outcome) == {("5", "site_id", "unknown_reference")}
+    assert outcome.result == "loaded"
+    assert query(database, visits) == [(1,)]
+    assert "header on row 4" in " ".join(outcome.notes)
+
+
+def test_a_sheet_without_its_header_names_the_first_row(database, tmp_path):
+    path = write_xlsx(tmp_path / "visites.xlsx", [["Rapport"], ["FCA-0001"]])
+    outcome = run(database, "visits", path)
+    assert outcome.result == "refused"
+    assert ("1", "", "missing_column") in {(r, "", rule) for r, _, rule in rules_at(outcome)}
+
+
 def test_a_truncated_xlsx_is_refused(database, tmp_path):
     whole = write_xlsx(tmp_path / "whole.xlsx", [VISIT_HEADER, visit()])
     cut = tmp_path / "cut.xlsx"

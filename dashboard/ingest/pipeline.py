@@ -220,14 +220,14 @@ class _Run:
         provided = sorted(set(used.values()), key=definition.names.index)
         self._provided[source.kind] = set(provided)
         for header in unused:
-            report.add_file_problem(self.con, source.kind, "unused_column", header, 1,
-                                    severity="warning")
+            report.add_file_problem(self.con, source.kind, "unused_column", header,
+                                    source.header_row, severity="warning")
         missing = [c for c in definition.columns
                    if c.required and c.default is None and c.name not in provided
                    and c.name not in source.reported_missing]
         for column in missing:
             report.add_file_problem(self.con, source.kind, "missing_column", column.label_fr,
-                                    1, column=column.name)
+                                    source.header_row, column=column.name)
         positions = [2 + p for p, _ in sorted(used.items(), key=lambda i: i[0])]
         names = [used[p - 2] for p in positions]
         selected = ", ".join(["_row::BIGINT AS _row", "_sheet::VARCHAR AS _sheet",

@@ -10,7 +10,10 @@ Real-world files: UTF-8 with or without a byte-order mark, else cp1252 (Windows 
 French), else Latin-1; comma, semicolon or tab separated (sniffed from the header line);
 blank lines keep their row number; a file cut off inside a quoted field is refused with its
 row. XLSX is read with python-calamine (Excel serial dates in date-formatted cells come back as
-dates; numbers typed into a text column stay numbers, and the pipeline reads serials).
+dates; numbers typed into a text column stay numbers, and the pipeline reads serials). A sheet
+may have a title and blank rows above its header, as sheets from the field often do: the header
+is the first row with two cells or more among the first ``MAX_TITLE_ROWS + 1``, and the rows
+keep the numbers the spreadsheet shows.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +41,7 @@ BLOCK_BYTES = 16 << 20  # about 100,000 rows of a 20-column survey at a time
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t")
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+MAX_TITLE_ROWS = 10  # rows of one cell or none (a title, a date, blank) above a sheet's header
 
 
 class SourceError(Exception):
@@ -59,6 +64,7 @@ class Source:
     chunks: Iterator[pd.DataFrame]
     sheet: str | None = None
     decimal_comma: bool = False
+    header_row: int = 1  # the row the spreadsheet shows the header on
     notes: list[str] = field(default_factory=list)  # how the file was read
     # what a reader found itself (a form's export: unknown choices, duplicate submissions):
     # (row, sheet, column, value, rule, param, severity); an error refuses its row
@@ -215,7 +221,7 @@ def _read_sheet(path: Path, kind: str, sheet: str | None) -> Source:
         if name not in names:
             raise SourceError("unknown_sheet", f"{name} (sheets: {', '.join(names)})")
         rows = workbook.get_sheet_by_name(name).iter_rows()
-        header = next(rows, None)
+        header, above, rows = _header_and_rows(rows)
     except SourceError:
         raise
     except Exception as error:  # calamine raises its own types for broken zips and XML
@@ -223,14 +229,34 @@ def _read_sheet(path: Path, kind: str, sheet: str | None) -> Source:
     if header is None:
         raise SourceError("empty_file")
     headers = [cell_text(h) or "" for h in header]
-    return Source(kind, headers, _sheet_chunks(rows, len(headers), name), sheet=name,
-                  decimal_comma=True, notes=[f"sheet {name}"])
+    notes = [f"sheet {name}"]
+    if above:
+        notes.append(f"header on row {above + 1}: the {above} row(s) above it (a title, blank "
+                     "rows) were not read")
+    return Source(kind, headers, _sheet_chunks(rows, len(headers), name, header_row=above + 1),
+                  sheet=name, decimal_comma=True, header_row=above + 1, notes=notes)
 
 
-def _sheet_chunks(rows, width: int, sheet: str) -> Iterator[pd.DataFrame]:
+def _header_and_rows(rows: Iterator[list]) -> tuple[list | None, int, Iterator[list]]:
+    """A sheet's header (the first row with two cells or more, after at most
+    ``MAX_TITLE_ROWS`` rows of one cell or none), how many rows are above it, and the rows
+    after it. A sheet whose first rows all have one cell or none keeps its first as header."""
+    above: list[list] = []
+    for row in rows:
+        if sum(cell_text(value) is not None for value in row) >= 2:
+            return row, len(above), rows
+        above.append(row)
+        if len(above) > MAX_TITLE_ROWS:
+            break
+    if not above:
+        return None, 0, rows
+    return above[0], 0, itertools.chain(above[1:], rows)
+
+
+def _sheet_chunks(rows, width: int, sheet: str, header_row: int = 1) -> Iterator[pd.DataFrame]:
     names = [f"c{i}" for i in range(width)]
     batch: list[list[str | None]] = []
-    row_number = 1
+    row_number = header_row
     try:
         for row in rows:
             row_number += 1
