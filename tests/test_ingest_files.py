@@ -3,6 +3,7 @@ broken files that are refused with a clear report and leave the database byte fo
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 
@@ -205,6 +206,47 @@ def test_a_sheet_without_its_header_names_the_first_row(database, tmp_path):
     outcome = run(database, "visits", path)
     assert outcome.result == "refused"
     assert ("1", "", "missing_column") in {(r, "", rule) for r, _, rule in rules_at(outcome)}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_an_excel_unicode_text_export_loads(database, tmp_path, encoding):
+    """Excel's "Unicode Text" (Texte Unicode) is UTF-16 with a byte-order mark, tab separated."""
+    path = tmp_path / "visites.txt"
+    lines = ["\t".join(["Identifiant du site", "Date de visite", "Travailleurs", "Source"]),
+             "\t".join(["FCA-0001", "05/02/2023", "1 250", "suivi cœur d’équipe"])]
+    text = "\r\n".join(lines) + "\r\n"
+    path.write_bytes((codecs.BOM_UTF16_BE if encoding == "utf-16-be" else b"")
+                     + text.encode(encoding))
+    outcome = run(database, "visits", path)
+    assert outcome.result == "loaded", problems(outcome)
+    assert query(database, "SELECT workers, source FROM site_visits WHERE site_id = 'FCA-0001' "
+                           "AND visited_on = DATE '2023-02-05'") == [(1250, "suivi cœur d’équipe")]
+
+
+def test_a_workbook_saved_under_a_csv_name_is_read_as_a_workbook(database, tmp_path):
+    book = write_xlsx(tmp_path / "visits.xlsx", [VISIT_HEADER, visit(day="2022-06-19")])
+    renamed = tmp_path / "visits.csv"
+    renamed.write_bytes(book.read_bytes())
+    outcome = run(database, "visits", renamed)
+    assert outcome.result == "loaded", problems(outcome)
+    assert "read as a spreadsheet" in " ".join(outcome.notes)
+
+
+@pytest.mark.parametrize("content", [
+    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n",
+    b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
+    "site_id\tvisited_on\nFCA-0001\t2023-02-01\n".encode("utf-16-le"),  # UTF-16, no mark
+], ids=["pdf", "png", "utf-16 without its mark"])
+def test_a_file_that_is_not_text_is_refused_with_a_reason(database, tmp_path, content):
+    path = tmp_path / "visits.csv"
+    path.write_bytes(content)
+    before = file_hash(database)
+    outcome = run(database, "visits", path)
+    assert outcome.result == "refused"
+    found = problems(outcome)
+    assert {p["rule"] for p in found} == {"unreadable"}
+    assert "not a text file" in " ".join(p["message"] for p in found)
+    assert file_hash(database) == before
 
 
 def test_a_truncated_xlsx_is_refused(database, tmp_path):

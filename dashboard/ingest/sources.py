@@ -6,14 +6,16 @@ DataFrames (chunks, so a 2-million-row file never sits in memory whole). Each ch
 (the XLSX sheet, or None) and one column per header, holding text or None. Typing, checking
 and loading are the pipeline's (pipeline.py); a reader only reads.
 
-Real-world files: UTF-8 with or without a byte-order mark, else cp1252 (Windows Excel in
-French), else Latin-1; comma, semicolon or tab separated (sniffed from the header line);
-blank lines keep their row number; a file cut off inside a quoted field is refused with its
-row. XLSX is read with python-calamine (Excel serial dates in date-formatted cells come back as
-dates; numbers typed into a text column stay numbers, and the pipeline reads serials). A sheet
-may have a title and blank rows above its header, as sheets from the field often do: the header
-is the first row with two cells or more among the first ``MAX_TITLE_ROWS + 1``, and the rows
-keep the numbers the spreadsheet shows.
+Real-world files: UTF-16 with its byte-order mark (Excel's "Unicode Text"), UTF-8 with or
+without one, else cp1252 (Windows Excel in French), else Latin-1; comma, semicolon or tab
+separated (sniffed from the header line); blank lines keep their row number; a file cut off
+inside a quoted field is refused with its row. XLSX is read with python-calamine (Excel serial
+dates in date-formatted cells come back as dates; numbers typed into a text column stay
+numbers, and the pipeline reads serials). A sheet may have a title and blank rows above its
+header, as sheets from the field often do: the header is the first row with two cells or more
+among the first ``MAX_TITLE_ROWS + 1``, and the rows keep the numbers the spreadsheet shows.
+A workbook saved under a .csv name is read as a workbook; a PDF or an image is refused as not
+a text file.
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ BLOCK_BYTES = 16 << 20  # about 100,000 rows of a 20-column survey at a time
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t")
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# a workbook's first bytes: XLSX, XLSM and ODS are zip files; XLS is an OLE2 compound file
+SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+OTHER_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")  # PDF, PNG, JPEG, GIF
+NOT_TEXT = ("it is not a text file (a PDF, an image or another program's file saved under a "
+            ".csv or .txt name?)")
 MAX_TITLE_ROWS = 10  # rows of one cell or none (a title, a date, blank) above a sheet's header
 
 
@@ -90,14 +97,26 @@ def read_file(path: Path, kind: str, sheet: str | None = None) -> Source:
         raise SourceError("empty_file")
     if path.suffix.lower() in XLSX_SUFFIXES:
         return _read_sheet(path, kind, sheet)
+    with open(path, "rb") as handle:
+        start = handle.read(8)
+    if start.startswith(SPREADSHEET_SIGNATURES):  # a workbook under a .csv name
+        source = _read_sheet(path, kind, sheet)
+        source.notes.append("read as a spreadsheet: the file is one, whatever its name")
+        return source
+    if start.startswith(OTHER_SIGNATURES):
+        raise SourceError("unreadable", NOT_TEXT)
     return _read_csv(path, kind)
 
 
 # -- CSV -----------------------------------------------------------------------------------
 
 def detect_encoding(path: Path) -> str:
-    """utf-8-sig when the whole file is UTF-8 (with or without a BOM), else cp1252 if it
-    decodes, else latin-1 (which decodes any byte)."""
+    """utf-16 when the file starts with its byte-order mark (Excel's "Unicode Text"), else
+    utf-8-sig when the whole file is UTF-8 (with or without a BOM), else cp1252 if it decodes,
+    else latin-1 (which decodes any byte)."""
+    with open(path, "rb") as handle:
+        if handle.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"
     for encoding in ("utf-8-sig", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
@@ -111,11 +130,17 @@ def detect_encoding(path: Path) -> str:
     return "latin-1"
 
 
-def quotes_balanced(path: Path) -> bool:
+def quotes_balanced(path: Path, encoding: str = "utf-8") -> bool:
     """Whether the file has an even number of double quotes: a well-formed CSV does (a quoted
     value opens and closes, a quote inside one is doubled); a file cut inside a quoted value
-    does not, and pyarrow would quietly end the value at the end of the file."""
+    does not, and pyarrow would quietly end the value at the end of the file. (Counted in the
+    bytes where every encoding read here but UTF-16 writes a quote as its one ASCII byte.)"""
     count = 0
+    if encoding == "utf-16":
+        with open(path, encoding=encoding, newline="") as handle:
+            for block in iter(lambda: handle.read(1 << 21), ""):
+                count += block.count('"')
+        return count % 2 == 0
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 22), b""):
             count += block.count(b'"')
@@ -148,8 +173,14 @@ def _read_csv(path: Path, kind: str) -> Source:
         sample = handle.read(SNIFF_BYTES)
     if not sample.strip():
         raise SourceError("empty_file")
-    delimiter = sniff_delimiter(sample)
-    headers = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    if sample.count("\x00") * 4 > len(sample):  # text has none, or a stray one
+        raise SourceError("unreadable", NOT_TEXT)
+    try:
+        delimiter = sniff_delimiter(sample)
+        headers = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    except csv.Error as error:
+        raise SourceError("unreadable", f"its first line cannot be read as CSV ({error})",
+                          row=1) from None
     headers = [h.strip() for h in headers]
     notes = [f"encoding {encoding.replace('-sig', '')}", f"separator {delimiter!r}"]
     return Source(kind, headers, _csv_chunks(path, encoding, delimiter, len(headers)),
@@ -168,7 +199,7 @@ def _csv_chunks(path: Path, encoding: str, delimiter: str, width: int) -> Iterat
                                 invalid_row_handler=lambda row: invalid.append(row) or "skip")
     convert = pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                     strings_can_be_null=False, quoted_strings_can_be_null=False)
-    if not quotes_balanced(path):
+    if not quotes_balanced(path, encoding):
         raise _damaged(path, encoding, delimiter, width, "unbalanced quotes")
     first_row = 2
     try:
