@@ -249,6 +249,27 @@ def test_a_file_that_is_not_text_is_refused_with_a_reason(database, tmp_path, co
     assert file_hash(database) == before
 
 
+def test_a_csv_with_a_title_and_blank_lines_above_its_header_names_the_rows_it_shows(
+        database, tmp_path):
+    path = write_csv(tmp_path / "visites.csv", [
+        ["Rapport de visites", "", ""], [], VISIT_HEADER, visit(site="NOWHERE"),
+        visit(day="2022-06-19")], delimiter=";")
+    outcome = run(database, "visits", path, lenient=True)
+    assert rules_at(outcome) == {("4", "site_id", "unknown_reference")}
+    assert outcome.counts["visits"].rows_accepted == 1
+    damaged = write_csv(tmp_path / "coupé.csv", [
+        ["Rapport de visites"], VISIT_HEADER, visit(), visit()[:3]])
+    assert rules_at(run(database, "visits", damaged)) == {("4", "", "wrong_field_count")}
+
+
+def test_a_csv_with_old_mac_line_ends_loads(database, tmp_path):
+    path = write_csv(tmp_path / "visits.csv", [VISIT_HEADER, visit(day="2022-06-19")],
+                     line_end="\r")
+    outcome = run(database, "visits", path)
+    assert outcome.result == "loaded", problems(outcome)
+    assert outcome.counts["visits"].rows_accepted == 1
+
+
 def test_a_truncated_xlsx_is_refused(database, tmp_path):
     whole = write_xlsx(tmp_path / "whole.xlsx", [VISIT_HEADER, visit()])
     cut = tmp_path / "cut.xlsx"

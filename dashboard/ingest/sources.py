@@ -148,7 +148,7 @@ def quotes_balanced(path: Path, encoding: str = "utf-8") -> bool:
 
 
 def sniff_delimiter(sample: str) -> str:
-    """The separator of the header line: the most frequent of comma, semicolon and tab
+    """The separator of a header line: the most frequent of comma, semicolon and tab
     outside quotes (a French Excel CSV uses semicolons, as its decimal mark is a comma)."""
     header = next(csv.reader(io.StringIO(sample), delimiter="\x00"), [""])
     line = header[0] if header else ""
@@ -176,32 +176,51 @@ def _read_csv(path: Path, kind: str) -> Source:
     if sample.count("\x00") * 4 > len(sample):  # text has none, or a stray one
         raise SourceError("unreadable", NOT_TEXT)
     try:
-        delimiter = sniff_delimiter(sample)
-        headers = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        above, line = _header_line(sample)
+        delimiter = sniff_delimiter(line)
+        headers = next(csv.reader(io.StringIO(line), delimiter=delimiter))
     except csv.Error as error:
-        raise SourceError("unreadable", f"its first line cannot be read as CSV ({error})",
+        raise SourceError("unreadable", f"its first lines cannot be read as CSV ({error})",
                           row=1) from None
     headers = [h.strip() for h in headers]
     notes = [f"encoding {encoding.replace('-sig', '')}", f"separator {delimiter!r}"]
-    return Source(kind, headers, _csv_chunks(path, encoding, delimiter, len(headers)),
-                  decimal_comma=delimiter != ",", notes=notes)
+    if above:
+        notes.append(f"header on row {above + 1}: the {above} row(s) above it (a title, blank "
+                     "rows) were not read")
+    return Source(kind, headers, _csv_chunks(path, encoding, delimiter, len(headers), above),
+                  decimal_comma=delimiter != ",", header_row=above + 1, notes=notes)
 
 
-def _csv_chunks(path: Path, encoding: str, delimiter: str, width: int) -> Iterator[pd.DataFrame]:
+def _header_line(sample: str) -> tuple[int, str]:
+    """How many lines are above the header, and the header's line: the first with two cells
+    or more, after at most ``MAX_TITLE_ROWS`` lines of one cell or none (a title, blank
+    lines); else the first line. Lines may end in CR LF, LF or CR alone (old Mac Excel)."""
+    lines = io.StringIO(sample, newline=None).read().split("\n")[:MAX_TITLE_ROWS + 1]
+    for above, line in enumerate(lines):
+        cells = next(csv.reader([line], delimiter=sniff_delimiter(line)), [])
+        if sum(bool(cell.strip()) for cell in cells) >= 2:
+            return above, line
+    return 0, lines[0]
+
+
+def _csv_chunks(path: Path, encoding: str, delimiter: str, width: int,
+                above: int = 0) -> Iterator[pd.DataFrame]:
     """pyarrow's streaming reader: blank lines stay rows (so row numbers are a spreadsheet's),
-    quoted values may hold line breaks, every cell is text."""
+    quoted values may hold line breaks, every cell is text. ``above``: lines above the
+    header."""
     names = [f"c{i}" for i in range(width)]
     invalid: list = []
     reader_options = pa_csv.ReadOptions(encoding=encoding.replace("utf-8-sig", "utf8"),
-                                        skip_rows=1, column_names=names, block_size=BLOCK_BYTES)
+                                        skip_rows=above + 1, column_names=names,
+                                        block_size=BLOCK_BYTES)
     parse = pa_csv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
                                 newlines_in_values=True,
                                 invalid_row_handler=lambda row: invalid.append(row) or "skip")
     convert = pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                     strings_can_be_null=False, quoted_strings_can_be_null=False)
     if not quotes_balanced(path, encoding):
-        raise _damaged(path, encoding, delimiter, width, "unbalanced quotes")
-    first_row = 2
+        raise _damaged(path, encoding, delimiter, width, "unbalanced quotes", above)
+    first_row = above + 2
     try:
         with pa_csv.open_csv(path, read_options=reader_options, parse_options=parse,
                              convert_options=convert) as reader:
@@ -214,19 +233,21 @@ def _csv_chunks(path: Path, encoding: str, delimiter: str, width: int) -> Iterat
                 first_row += len(chunk)
                 yield chunk
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        raise _damaged(path, encoding, delimiter, width, str(error)) from None
+        raise _damaged(path, encoding, delimiter, width, str(error), above) from None
     if invalid:
-        raise _damaged(path, encoding, delimiter, width, "")
+        raise _damaged(path, encoding, delimiter, width, "", above)
 
 
-def _damaged(path: Path, encoding: str, delimiter: str, width: int, detail: str) -> SourceError:
+def _damaged(path: Path, encoding: str, delimiter: str, width: int, detail: str,
+             above: int = 0) -> SourceError:
     """Which rows of a damaged CSV are wrong, as a spreadsheet counts them (Python's csv
     module, record by record: slower, and only for a file that is refused anyway)."""
     problems = []
-    row = 1
+    row = above + 1
     with open(path, encoding=encoding, newline="") as handle:
         records = csv.reader(handle, delimiter=delimiter, strict=True)
-        next(records, None)
+        for _ in range(above + 1):
+            next(records, None)
         try:
             for record in records:
                 row += 1
