@@ -270,6 +270,20 @@ def test_a_csv_with_old_mac_line_ends_loads(database, tmp_path):
     assert outcome.counts["visits"].rows_accepted == 1
 
 
+def test_coordinates_in_degrees_minutes_and_seconds_load_as_decimal_degrees(database, tmp_path):
+    path = write_csv(tmp_path / "sites.csv", [
+        SITE_HEADER,
+        site("NEW-0001", lat="10°42'30\"S", lon="25°28'E"),
+        site("NEW-0002", lat="S 10°42,5'", lon="E 25°28'12''"),
+        site("NEW-0003", lat="10°72'S", lon="25°28'E"),  # 72 minutes: no such angle
+    ], delimiter=";")
+    outcome = run(database, "sites", path, lenient=True)
+    assert rules_at(outcome) == {("4", "lat", "not_number")}
+    assert query(database, "SELECT site_id, round(lat, 6), round(lon, 6) FROM sites "
+                           "WHERE site_id LIKE 'NEW-%' ORDER BY site_id") == [
+        ("NEW-0001", -10.708333, 25.466667), ("NEW-0002", -10.708333, 25.47)]
+
+
 def test_a_truncated_xlsx_is_refused(database, tmp_path):
     whole = write_xlsx(tmp_path / "whole.xlsx", [VISIT_HEADER, visit()])
     cut = tmp_path / "cut.xlsx"

@@ -9,6 +9,8 @@ What is read:
 - numbers with a decimal point or a decimal comma (a comma in a semicolon- or tab-separated
   file or a spreadsheet; in a comma-separated file, a comma is a thousands separator when it
   groups three digits), spaces as thousands separators; a share also as a percentage (45%);
+  a coordinate also in degrees, minutes and seconds as a GPS shows them (10°42'30"S,
+  S 10°42.5', 25°28'E; O for ouest): south and west are negative;
 - dates as YYYY-MM-DD (with or without a time and time zone: the date as written is kept),
   YYYY/MM/DD, day/month/year (with /, - or .; a two-digit year is 20YY) and Excel serial
   numbers (days since 1899-12-30); never month/day/year;
@@ -62,6 +64,20 @@ CREATE OR REPLACE MACRO to_date(s) AS CASE
          AND try_cast(s AS DOUBLE) BETWEEN 1 AND 109574
         THEN DATE '1899-12-30' + floor(try_cast(s AS DOUBLE))::INTEGER
     END;
+CREATE OR REPLACE MACRO dms_parts(s) AS regexp_extract(upper(replace(s, ',', '.')),
+    '^([NSEWO]?)\s*(-?)(\d{1,3}(?:\.\d+)?)\s*[°º]\s*(?:(\d{1,2}(?:\.\d+)?)\s*[''’′]\s*)?'
+    || '(?:(\d{1,2}(?:\.\d+)?)\s*(?:"|''''|”|″)\s*)?([NSEWO]?)$',
+    ['before', 'minus', 'd', 'm', 's', 'after']);
+CREATE OR REPLACE MACRO dms_value(p) AS CASE
+    WHEN p.d <> '' AND (p.before = '' OR p.after = '')
+         AND coalesce(try_cast(nullif(p.m, '') AS DOUBLE), 0) < 60
+         AND coalesce(try_cast(nullif(p.s, '') AS DOUBLE), 0) < 60
+    THEN CASE WHEN p.minus = '-' OR p.before IN ('S', 'W', 'O') OR p.after IN ('S', 'W', 'O')
+              THEN -1 ELSE 1 END
+         * (p.d::DOUBLE + coalesce(try_cast(nullif(p.m, '') AS DOUBLE), 0) / 60
+            + coalesce(try_cast(nullif(p.s, '') AS DOUBLE), 0) / 3600)
+    END;
+CREATE OR REPLACE MACRO to_degrees(s) AS dms_value(dms_parts(s));
 CREATE OR REPLACE MACRO norm(s) AS
     lower(regexp_replace(strip_accents(s), '[^A-Za-z0-9]', '', 'g'));
 CREATE OR REPLACE MACRO to_list(s) AS list_filter(
@@ -140,9 +156,11 @@ def typed_select(definition: Definition, provided: set[str], decimal_comma: bool
             scale = f" / CASE WHEN ends_with({raw}, '%') THEN 100 ELSE 1 END" \
                 if column.type == "share" else ""
             # the common case, a plain number, skips the clean-up (CASE evaluates lazily)
+            parsed = f"try_cast(number_text({text}, {comma}) AS DOUBLE){scale}"
+            if column.unit_en == "degrees":  # a GPS's degrees, minutes and seconds too
+                parsed = f"coalesce({parsed}, to_degrees({raw}))"
             compact.append(f"""CASE WHEN try_cast({raw} AS DOUBLE) IS NOT NULL
-                THEN try_cast({raw} AS DOUBLE)
-                ELSE try_cast(number_text({text}, {comma}) AS DOUBLE){scale} END AS {number}""")
+                THEN try_cast({raw} AS DOUBLE) ELSE {parsed} END AS {number}""")
             number = f"(CASE WHEN isfinite({number}) THEN {number} END)"
         value = typed_expression(column, raw, number)
         if column.default is not None:
