@@ -121,6 +121,15 @@ def percent(share: float | None, language: str, decimals: int = 0) -> str:
     return _apply(pattern, share, language)
 
 
+def table_number_format(number_format: str | None, language: str) -> Callable[[object], str]:
+    """How a table column's number format (Streamlit's ``NumberColumn(format=...)``: "percent"
+    takes shares, anything else is a plain number) writes a value as text in ``language``:
+    for a column that must be sent as text (dashboard.ui.table)."""
+    if number_format == "percent":
+        return lambda value: percent(value, language, decimals=1)
+    return lambda value: decimal(value, language, max_decimals=2)
+
+
 def money(value: float | None, language: str, decimals: int = 0) -> str:
     """US dollars as the field writes them: 'USD 1,234' in English, '1 234 USD' in French."""
     amount = number(value, language, decimals)

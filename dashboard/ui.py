@@ -619,7 +619,8 @@ def table(frame: pd.DataFrame, column_config: dict | None = None, **options):
     text), its figures written in the page's language as its number setting would show them."""
     config = dict(column_config or {})
     hidden = {column for _, column in frame.attrs.get("hidden") or {}} & set(frame.columns)
-    formats = {column: _cell_format(config.get(column)) for column in hidden}
+    formats = {column: i18n.table_number_format(_number_format(config.get(column)), language())
+               for column in hidden}
     for column in hidden:
         setting = config.get(column)
         label, help_text = ((setting.get("label"), setting.get("help"))
@@ -628,14 +629,9 @@ def table(frame: pd.DataFrame, column_config: dict | None = None, **options):
     return st.dataframe(privacy.shown(frame, formats), column_config=config, **options)
 
 
-def _cell_format(setting) -> Callable[[object], str]:
-    """How a number column's setting writes a value ("percent": 45.2 %), in the language."""
-    number_format = (setting.get("type_config") or {}).get("format") \
-        if isinstance(setting, dict) else None
-    lang = language()
-    if number_format == "percent":
-        return lambda value: i18n.percent(value, lang, decimals=1)
-    return lambda value: i18n.decimal(value, lang, max_decimals=2)
+def _number_format(setting) -> str | None:
+    """The number format of a column setting (a ``st.column_config`` dict, a label or None)."""
+    return (setting.get("type_config") or {}).get("format") if isinstance(setting, dict) else None
 
 
 # -- choices kept in the URL, as keys (dashboard.links) -------------------------------------

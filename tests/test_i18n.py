@@ -62,3 +62,12 @@ def test_missing_key_falls_back_to_the_key_itself():
 def test_unsupported_language_is_refused():
     with pytest.raises(ValueError, match="Unsupported language 'de'"):
         i18n.catalog("de")
+
+
+def test_a_table_column_sent_as_text_is_written_as_its_number_format_would_show_it():
+    share, amount = (i18n.table_number_format("percent", "fr"),
+                     i18n.table_number_format("localized", "fr"))
+    assert share(0.4567) == "45,7\u00a0%"
+    assert amount(1234.5) == "1\u202f234,5" and amount(12) == "12"
+    assert i18n.table_number_format(None, "en")(1234.5) == "1,234.5"
+    assert amount(None) == amount(float("nan")) == i18n.MISSING  # unknown, never "nan"

@@ -131,6 +131,10 @@ def test_a_hidden_cell_in_the_sites_table_says_why_rather_than_blank(demo):
     column = at.dataframe(key="sites_table").value["children_last_visit"]
     assert hidden_reasons(column) and hidden_reasons(column) <= {"<10", "n<25", "–"}
     assert column.notna().all()
+    at = at.selectbox(key="map_colour").set_value("income_vs_living").run()
+    column = at.dataframe(key="sites_table").value["income_vs_living"]
+    assert hidden_reasons(column) == {"n<25"}
+    assert all(value.endswith("%") for value in column if value not in ("n<25", "–"))
 
 
 def test_a_hidden_cell_in_the_scenario_sites_table_says_why_rather_than_blank(demo):
