@@ -205,7 +205,7 @@ def test_a_sheet_without_its_header_names_the_first_row(database, tmp_path):
     path = write_xlsx(tmp_path / "visites.xlsx", [["Rapport"], ["FCA-0001"]])
     outcome = run(database, "visits", path)
     assert outcome.result == "refused"
-    assert ("1", "", "missing_column") in {(r, "", rule) for r, _, rule in rules_at(outcome)}
+    assert ("1", "missing_column") in {(row, rule) for row, _, rule in rules_at(outcome)}
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
@@ -276,9 +276,10 @@ def test_coordinates_in_degrees_minutes_and_seconds_load_as_decimal_degrees(data
         site("NEW-0001", lat="10°42'30\"S", lon="25°28'E"),
         site("NEW-0002", lat="S 10°42,5'", lon="E 25°28'12''"),
         site("NEW-0003", lat="10°72'S", lon="25°28'E"),  # 72 minutes: no such angle
+        site("NEW-0004", lat="10°42'W", lon="25°28'E"),  # a latitude is north or south
     ], delimiter=";")
     outcome = run(database, "sites", path, lenient=True)
-    assert rules_at(outcome) == {("4", "lat", "not_number")}
+    assert rules_at(outcome) == {("4", "lat", "not_number"), ("5", "lat", "not_number")}
     assert query(database, "SELECT site_id, round(lat, 6), round(lon, 6) FROM sites "
                            "WHERE site_id LIKE 'NEW-%' ORDER BY site_id") == [
         ("NEW-0001", -10.708333, 25.466667), ("NEW-0002", -10.708333, 25.47)]

@@ -68,8 +68,9 @@ CREATE OR REPLACE MACRO dms_parts(s) AS regexp_extract(upper(replace(s, ',', '.'
     '^([NSEWO]?)\s*(-?)(\d{1,3}(?:\.\d+)?)\s*[°º]\s*(?:(\d{1,2}(?:\.\d+)?)\s*[''’′]\s*)?'
     || '(?:(\d{1,2}(?:\.\d+)?)\s*(?:"|''''|”|″)\s*)?([NSEWO]?)$',
     ['before', 'minus', 'd', 'm', 's', 'after']);
-CREATE OR REPLACE MACRO dms_value(p) AS CASE
+CREATE OR REPLACE MACRO dms_value(p, letters) AS CASE
     WHEN p.d <> '' AND (p.before = '' OR p.after = '')
+         AND contains(letters, p.before) AND contains(letters, p.after)
          AND coalesce(try_cast(nullif(p.m, '') AS DOUBLE), 0) < 60
          AND coalesce(try_cast(nullif(p.s, '') AS DOUBLE), 0) < 60
     THEN CASE WHEN p.minus = '-' OR p.before IN ('S', 'W', 'O') OR p.after IN ('S', 'W', 'O')
@@ -77,7 +78,7 @@ CREATE OR REPLACE MACRO dms_value(p) AS CASE
          * (p.d::DOUBLE + coalesce(try_cast(nullif(p.m, '') AS DOUBLE), 0) / 60
             + coalesce(try_cast(nullif(p.s, '') AS DOUBLE), 0) / 3600)
     END;
-CREATE OR REPLACE MACRO to_degrees(s) AS dms_value(dms_parts(s));
+CREATE OR REPLACE MACRO to_degrees(s, letters) AS dms_value(dms_parts(s), letters);
 CREATE OR REPLACE MACRO norm(s) AS
     lower(regexp_replace(strip_accents(s), '[^A-Za-z0-9]', '', 'g'));
 CREATE OR REPLACE MACRO to_list(s) AS list_filter(
@@ -85,6 +86,8 @@ CREATE OR REPLACE MACRO to_list(s) AS list_filter(
     lambda x: x <> '');
 """
 NUMERIC = ("integer", "number", "share")
+# the letters a coordinate may carry (O: ouest); a latitude marked E or W is not read
+HEMISPHERES = {"lat": "NS", "lon": "EWO"}
 
 
 def install(con) -> None:
@@ -158,7 +161,8 @@ def typed_select(definition: Definition, provided: set[str], decimal_comma: bool
             # the common case, a plain number, skips the clean-up (CASE evaluates lazily)
             parsed = f"try_cast(number_text({text}, {comma}) AS DOUBLE){scale}"
             if column.unit_en == "degrees":  # a GPS's degrees, minutes and seconds too
-                parsed = f"coalesce({parsed}, to_degrees({raw}))"
+                letters = literal(HEMISPHERES.get(name, "NSEWO"))
+                parsed = f"coalesce({parsed}, to_degrees({raw}, {letters}))"
             compact.append(f"""CASE WHEN try_cast({raw} AS DOUBLE) IS NOT NULL
                 THEN try_cast({raw} AS DOUBLE) ELSE {parsed} END AS {number}""")
             number = f"(CASE WHEN isfinite({number}) THEN {number} END)"
