@@ -35,13 +35,15 @@ _COUNTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # two animation frames: what the page has handled is drawn
 _NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
-# the messages the page's app has handled: this listener comes before the app's own (it is added
-# as the socket is made), so it counts a message in a task after the app's handling of it
+# the messages the page's app has handled on its newest socket (a reconnection starts again from
+# 0, as RunCounter does): this listener comes before the app's own (it is added as the socket is
+# made), so it counts a message in a task after the app's handling of it
 MESSAGE_COUNTER = """
 window.__handledMessages = 0;
 window.WebSocket = class extends window.WebSocket {
   constructor(...args) {
     super(...args);
+    window.__handledMessages = 0;
     this.addEventListener('message', () => setTimeout(() => { window.__handledMessages += 1; }));
   }
 };
